@@ -1,0 +1,45 @@
+/**
+ * Native DuckDB at build time (`@duckdb/node-api`). The only module on the
+ * build side that talks to the database; everything else calls `queryRows`.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { ParamValue } from '../lib/sql-params.ts';
+
+export type Row = Record<string, unknown>;
+
+/** Opens an in-memory database with extension auto-install turned off. */
+export async function openDatabase(): Promise<DuckDBConnection> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    threads: '2',
+  });
+  return instance.connect();
+}
+
+/**
+ * Runs `sql` with positional values and returns plain rows: DATE and
+ * TIMESTAMP as JS Dates, integers and decimals as numbers, text as strings.
+ */
+export async function queryRows(connection: DuckDBConnection, sql: string, values: ParamValue[] = []): Promise<Row[]> {
+  const reader = await connection.runAndReadAll(sql, values.length > 0 ? values : undefined);
+  return reader.getRowObjectsJS().map((row) => {
+    const plain: Row = {};
+    for (const [key, value] of Object.entries(row)) plain[key] = toPlain(value);
+    return plain;
+  });
+}
+
+function toPlain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  return value;
+}
+
+/** A SQL string literal, for paths and names the build controls (never user input). */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** A quoted SQL identifier. */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

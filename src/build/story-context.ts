@@ -1,0 +1,28 @@
+/**
+ * What a story's components need to know about the story they are in: which
+ * file (for error messages), which snapshot its numbers come from, and the
+ * default values of the inputs declared so far on the page.
+ */
+import type { ParamValue } from '../lib/sql-params.ts';
+
+export interface StoryContext {
+  /** Path from the project root, e.g. src/stories/2026-10-revenue.mdx. */
+  file: string;
+  /** The pinned snapshot, YYYY-MM. */
+  snapshot: string;
+  /** Input name → default value, filled in by input components as they render. */
+  inputs: Record<string, ParamValue>;
+}
+
+/** The story context, or an error saying the component must sit in a story. */
+export function storyContext(locals: App.Locals, component: string): StoryContext {
+  if (!locals.story) {
+    throw new Error(`<${component}> can only be used inside a story (an MDX file in src/stories/), where it knows which snapshot to read.`);
+  }
+  return locals.story;
+}
+
+/** Prefixes a message with the story file, the way compilers print locations. */
+export function inStory(context: StoryContext, message: string): Error {
+  return new Error(`${context.file}  ${message}`);
+}
