@@ -3,6 +3,7 @@ import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import { defineConfig } from 'astro/config';
 import remarkGfm from 'remark-gfm';
+import { rehypeTables } from './src/build/rehype-tables.ts';
 
 /**
  * The site can live under any path of an internal server, e.g. /insights/.
@@ -17,8 +18,10 @@ export default defineConfig({
   trailingSlash: 'always',
   integrations: [mdx()],
   markdown: {
-    // remark's pipeline with GitHub-flavoured Markdown (tables, footnotes, task lists).
-    processor: unified({ gfm: false, remarkPlugins: [remarkGfm] }),
+    syntaxHighlight: 'prism',
+    // remark's pipeline with GitHub-flavoured Markdown (tables, footnotes, task lists);
+    // Prism marks code with classes (Shiki's inline styles break the CSP).
+    processor: unified({ gfm: false, remarkPlugins: [remarkGfm], rehypePlugins: [rehypeTables] }),
   },
   security: {
     // A Content-Security-Policy <meta> on every page: only the site itself,
@@ -41,5 +44,8 @@ export default defineConfig({
     // Native bindings stay in Node; the browser bundle never sees them.
     ssr: { external: ['@duckdb/node-api'] },
     optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
+    // The live runtime (DuckDB-WASM's JS, Arrow, Plot) is one lazy chunk of
+    // ~0.5 MB that only readers who use an input download.
+    build: { chunkSizeWarningLimit: 1024 },
   },
 });

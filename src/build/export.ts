@@ -191,7 +191,10 @@ async function runChecks(db: DuckDBConnection, sources: Source[], periodEnd: str
       name: 'primary key is unique',
       source: source.file,
       status: duplicateCount === 0 ? 'pass' : 'fail',
-      detail: duplicateCount === 0 ? `${source.primaryKey} is unique` : `${duplicateCount} rows repeat an ${source.primaryKey} already seen; remove the duplicates from the extract.`,
+      detail:
+        duplicateCount === 0
+          ? `${source.primaryKey} is unique`
+          : `${duplicateCount} ${duplicateCount === 1 ? 'row repeats' : 'rows repeat'} a ${source.primaryKey} already seen; remove the duplicates from the extract.`,
     });
     const nullCounts = source.columns
       .filter((c) => !source.personal.includes(c.name))
@@ -205,15 +208,16 @@ async function runChecks(db: DuckDBConnection, sources: Source[], periodEnd: str
       status: withNulls.length === 0 ? 'pass' : 'fail',
       detail: withNulls.length === 0 ? 'no empty values' : `empty values in ${withNulls.map(([c, n]) => `${c} (${n} rows)`).join(', ')}; fill them or drop those rows.`,
     });
-    const [covered] = await queryRows(
-      db,
-      `SELECT max(${sqlIdentifier(source.timeColumn)}) >= ${sqlString(periodEnd)}::DATE AS ok FROM ${table}`,
-    );
+    const [covered] = await queryRows(db, `SELECT strftime(max(${sqlIdentifier(source.timeColumn)}), '%Y-%m-%d') AS latest FROM ${table}`);
+    const latest = String(covered?.latest);
     checks.push({
       name: 'covers the period',
       source: source.file,
-      status: covered?.ok === true ? 'pass' : 'warn',
-      detail: covered?.ok === true ? `has rows up to ${periodEnd}` : `has no rows on ${periodEnd}, so the last month may be incomplete.`,
+      status: latest >= periodEnd ? 'pass' : 'warn',
+      detail:
+        latest >= periodEnd
+          ? `has rows up to ${latest}`
+          : `its latest row is dated ${latest}, before the period ends on ${periodEnd}, so the last month may be incomplete.`,
     });
   }
   return checks;

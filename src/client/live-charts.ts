@@ -3,9 +3,9 @@
  * SQL in DuckDB-WASM with the page's input values and redraws it with the
  * same builder the build used.
  */
-import { DataType, type Table } from 'apache-arrow';
 import { type ChartRow, dataColumns, formatCell, lineChart, type LineChartOptions } from '../lib/charts/line-chart.ts';
 import { bindParameters, type ParamValue } from '../lib/sql-params.ts';
+import { toRows } from './arrow-rows.ts';
 import { connect, loadTable } from './duckdb.ts';
 
 interface LiveChart {
@@ -43,19 +43,6 @@ export async function redraw(figure: HTMLElement, values: Record<string, ParamVa
     figure.dataset.state = 'error';
     throw error;
   }
-}
-
-/** Arrow rows to plain objects: dates as Date, numbers as number. */
-export function toRows(table: Table): ChartRow[] {
-  const fields = table.schema.fields;
-  return table.toArray().map((row) => {
-    const out: ChartRow = {};
-    for (const field of fields) {
-      const value = row[field.name];
-      out[field.name] = DataType.isDate(field.type) || DataType.isTimestamp(field.type) ? new Date(Number(value)) : typeof value === 'bigint' ? Number(value) : value;
-    }
-    return out;
-  });
 }
 
 function emptyMessage(): HTMLElement {

@@ -33,7 +33,7 @@ export async function parquetToArrowIPC(buffer: ArrayBuffer): Promise<Uint8Array
     },
   });
   const table = tableFromArrays(
-    fields.map((field) => [field.name, columns.get(field.name)!]),
+    fields.map((field): [string, unknown[]] => [field.name, columns.get(field.name)!]),
     { types: Object.fromEntries(fields.map((field) => [field.name, arrowType(field)])) },
   );
   const bytes = tableToIPC(table, { format: 'stream' });

@@ -38,7 +38,9 @@ createServer((request, response) => {
   }
   request.url = url.slice(base.length - 1);
   response.setHeader('content-security-policy', CSP);
-  files(request, response, () => response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found'));
+  files(request, response, () => {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+  });
 }).listen(Number(values.port), '127.0.0.1', () => {
   console.log(`Serving ${dir} at http://127.0.0.1:${values.port}${base}`);
 });

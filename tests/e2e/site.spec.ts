@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { expect, test } from './fixtures.ts';
+
+const dist = join(import.meta.dirname, '.dist');
+
+function htmlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return htmlFiles(path);
+    return name.endsWith('.html') ? [path] : [];
+  });
+}
+
+test('every link, script, stylesheet and icon in the built site works under /insights/', async ({ request }) => {
+  const urls = new Set<string>();
+  for (const file of htmlFiles(dist)) {
+    const html = readFileSync(file, 'utf8');
+    for (const [, url] of html.matchAll(/(?:href|src)="([^"#]+)"/g)) {
+      expect(url, `${relative(dist, file)} links to ${url}`).toMatch(/^\/insights\//);
+      urls.add(url!);
+    }
+  }
+  expect(urls.size).toBeGreaterThan(3);
+  for (const url of urls) {
+    const response = await request.get(url);
+    expect(response.status(), url).toBe(200);
+  }
+});
+
+test('the home page lists the demo story and links to it', async ({ page, watch }) => {
+  await page.goto('/insights/');
+  await page.getByRole('link', { name: 'Revenue in October 2026' }).click();
+  await expect(page).toHaveURL(/\/insights\/stories\/2026-10-revenue\/$/);
+  await expect(page.locator('[data-plotline-chart] svg')).toBeVisible();
+  expect(watch.errors).toEqual([]);
+});
