@@ -3,6 +3,7 @@ import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import { defineConfig } from 'astro/config';
 import remarkGfm from 'remark-gfm';
+import { precompress } from './src/build/precompress.ts';
 import { rehypeTables } from './src/build/rehype-tables.ts';
 
 /**
@@ -16,7 +17,7 @@ export default defineConfig({
   base,
   outDir: process.env.PLOTLINE_OUT_DIR ?? './dist',
   trailingSlash: 'always',
-  integrations: [mdx()],
+  integrations: [mdx(), precompress()],
   markdown: {
     syntaxHighlight: 'prism',
     // remark's pipeline with GitHub-flavoured Markdown (tables, footnotes, task lists);

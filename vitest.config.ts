@@ -1,11 +1,13 @@
-import { defineConfig } from 'vitest/config';
+import { getViteConfig } from 'astro/config';
 
-export default defineConfig({
+// Astro's Vite config, so component tests can render .astro files (Container API).
+export default getViteConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
-    // Dates are formatted in UTC on purpose; pin the zone so a test machine's
-    // locale cannot hide a slip.
+    // Dates are formatted in UTC on purpose; a pinned non-UTC zone makes a slip show.
     env: { TZ: 'Europe/London' },
     testTimeout: 30_000,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/unit.json' },
   },
 });

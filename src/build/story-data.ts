@@ -13,8 +13,11 @@ import { type Manifest, manifestSchema } from '../lib/manifest.ts';
 import type { ParamValue } from '../lib/sql-params.ts';
 import { openDatabase, queryRows, type Row, sqlIdentifier, sqlString } from './duckdb.ts';
 
-/** Where the export writes snapshots; the build runs from the project root. */
-export const SNAPSHOTS_DIR = resolve('public/data/snapshots');
+/**
+ * Where the export writes snapshots (the build runs from the project root).
+ * PLOTLINE_SNAPSHOTS_DIR points elsewhere, for tests.
+ */
+export const SNAPSHOTS_DIR = resolve(process.env.PLOTLINE_SNAPSHOTS_DIR ?? 'public/data/snapshots');
 
 /** One in-memory database per snapshot, whose views are its tables. */
 const databases = new Map<string, Promise<DuckDBConnection>>();

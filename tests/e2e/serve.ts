@@ -28,7 +28,8 @@ const { positionals, values } = parseArgs({
 });
 const dir = positionals[0] ?? 'dist';
 const base = values.base!;
-const files = sirv(dir, { dev: false, etag: true, gzip: false, brotli: false, extensions: ['html'] });
+// Serves the build's precompressed .br/.gz copies when the browser accepts them.
+const files = sirv(dir, { dev: false, etag: true, gzip: true, brotli: true, extensions: ['html'] });
 
 createServer((request, response) => {
   const url = request.url ?? '/';
