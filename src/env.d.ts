@@ -6,3 +6,11 @@ declare namespace App {
     story?: import('./build/story-context.ts').StoryContext;
   }
 }
+
+// tsc (TypeScript 7) has no Astro language-server plugin, so tests that import
+// components see them through this declaration. `.astro` files themselves are
+// checked by Astro's compiler at build time, not by tsc.
+declare module '*.astro' {
+  const Component: import('astro/runtime/server/index.js').AstroComponentFactory;
+  export default Component;
+}
