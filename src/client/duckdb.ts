@@ -11,11 +11,12 @@ import wasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import workerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { parquetToArrowIPC } from './parquet-to-arrow.ts';
 
-let connection: Promise<AsyncDuckDBConnection> | undefined;
+let started: Promise<{ db: AsyncDuckDB; conn: AsyncDuckDBConnection }> | undefined;
 const loaded = new Map<string, Promise<void>>();
 
-export function connect(): Promise<AsyncDuckDBConnection> {
-  connection ??= (async () => {
+/** The page's database and its one connection, started on first call. */
+export function database(): Promise<{ db: AsyncDuckDB; conn: AsyncDuckDBConnection }> {
+  started ??= (async () => {
     const worker = new Worker(workerUrl);
     const db = new AsyncDuckDB(new ConsoleLogger(LogLevel.WARNING), worker);
     await db.instantiate(new URL(wasmUrl, location.href).href);
@@ -23,9 +24,13 @@ export function connect(): Promise<AsyncDuckDBConnection> {
     const conn = await db.connect();
     await conn.query('SET autoinstall_known_extensions = false');
     await conn.query('SET autoload_known_extensions = false');
-    return conn;
+    return { db, conn };
   })();
-  return connection;
+  return started;
+}
+
+export async function connect(): Promise<AsyncDuckDBConnection> {
+  return (await database()).conn;
 }
 
 /** Loads a snapshot table from its Parquet file once per page. */

@@ -1,0 +1,97 @@
+/**
+ * npm run bench: the walking skeleton's figures. Prints, does not judge.
+ *
+ * - build: export and astro build times, dist/ size;
+ * - story page: JavaScript bytes before any interaction;
+ * - select change → redrawn chart: cold (fresh browser context, nothing
+ *   cached, DuckDB-WASM not started), after a hover has started the runtime,
+ *   and warm (later changes on the same page). Median of 5.
+ */
+import { join } from 'node:path';
+import { folderBytes, kb, launch, mb, median, ms, ROOT, serve, timed } from './lib.ts';
+
+const RUNS = 5;
+const out = join(ROOT, 'bench/results/dist');
+const port = 4399;
+const story = `http://127.0.0.1:${port}/insights/stories/2026-10-revenue/`;
+
+console.log('Build');
+const exportSeconds = timed(process.execPath, ['scripts/export.ts']);
+const buildSeconds = timed(process.execPath, ['node_modules/astro/bin/astro.mjs', 'build'], {
+  PLOTLINE_BASE: '/insights/',
+  PLOTLINE_OUT_DIR: out,
+  ASTRO_TELEMETRY_DISABLED: '1',
+});
+console.log(`  export: ${exportSeconds.toFixed(1)} s; astro build (with precompression): ${buildSeconds.toFixed(1)} s`);
+const compressed = (name: string) => name.endsWith('.br') || name.endsWith('.gz');
+console.log(`  dist: ${mb(folderBytes(out))} in all; ${mb(folderBytes(out, (n) => !compressed(n)))} without the .br/.gz copies`);
+console.log(`    DuckDB-WASM: ${mb(folderBytes(out, (n) => n.endsWith('.wasm')))} raw, ${mb(folderBytes(out, (n) => n.endsWith('.wasm.br')))} brotli, ${mb(folderBytes(out, (n) => n.endsWith('.wasm.gz')))} gzip`);
+
+const stop = await serve(out, '/insights/', port);
+const browser = await launch();
+try {
+  console.log('\nStory page, before interaction');
+  {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(story, { waitUntil: 'networkidle' });
+    const resources = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((r) => {
+        const e = r as PerformanceResourceTiming;
+        return { name: e.name, type: e.initiatorType, transfer: e.transferSize, encoded: e.encodedBodySize, decoded: e.decodedBodySize };
+      }),
+    );
+    const nav = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).encodedBodySize);
+    const scripts = resources.filter((r) => r.name.endsWith('.js'));
+    console.log(`  HTML: ${kb(nav)}; JavaScript: ${scripts.length} file(s), ${kb(scripts.reduce((s, r) => s + r.decoded, 0))} (${kb(scripts.reduce((s, r) => s + r.encoded, 0))} as sent)`);
+    console.log(`  WebAssembly requested: ${resources.some((r) => r.name.endsWith('.wasm')) ? 'yes' : 'no'}`);
+    await context.close();
+  }
+
+  /** Changes the select and resolves with ms from the change to data-state="ready". */
+  const changeAndWait = (value: string) => `
+    new Promise((resolve) => {
+      const figure = document.querySelector('[data-plotline-chart]');
+      const select = document.querySelector('select[data-plotline-input]');
+      const start = performance.now();
+      const observer = new MutationObserver(() => {
+        if (figure.dataset.state === 'ready') { observer.disconnect(); resolve(performance.now() - start); }
+      });
+      observer.observe(figure, { attributes: true, attributeFilter: ['data-state'] });
+      select.value = ${JSON.stringify(value)};
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    })`;
+
+  console.log(`\nSelect change → redrawn chart (median of ${RUNS})`);
+  const cold: number[] = [];
+  const hovered: number[] = [];
+  const warm: number[] = [];
+  const interactionBytes: number[] = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(story, { waitUntil: 'networkidle' });
+    // The context sees the worker's requests too (the wasm is fetched by DuckDB's worker).
+    const sizes: Promise<number>[] = [];
+    context.on('requestfinished', (request) => sizes.push(request.sizes().then((s) => s.responseBodySize + s.responseHeadersSize)));
+    cold.push(await page.evaluate(changeAndWait('Production')));
+    interactionBytes.push((await Promise.all(sizes)).reduce((a, b) => a + b, 0));
+    for (const value of ['Casting', 'All', 'Production', 'Casting', 'All']) warm.push(await page.evaluate(changeAndWait(value)));
+    await context.close();
+
+    const hoverContext = await browser.newContext();
+    const hoverPage = await hoverContext.newPage();
+    await hoverPage.goto(story, { waitUntil: 'networkidle' });
+    await hoverPage.getByLabel('Business line').hover();
+    await hoverPage.waitForTimeout(1500); // a reader reading the options
+    hovered.push(await hoverPage.evaluate(changeAndWait('Production')));
+    await hoverContext.close();
+  }
+  console.log(`  cold (first change, nothing loaded): ${ms(median(cold))}  [${cold.map(ms).join(', ')}]`);
+  console.log(`    bytes fetched by the first change (page + worker, as sent, brotli): ${mb(median(interactionBytes))}`);
+  console.log(`  after hovering the select for 1.5 s: ${ms(median(hovered))}  [${hovered.map(ms).join(', ')}]`);
+  console.log(`  warm (later changes): ${ms(median(warm))}  [${warm.map(ms).join(', ')}]`);
+} finally {
+  await browser.close();
+  stop();
+}
