@@ -3,7 +3,7 @@
  * SQL in DuckDB-WASM with the page's input values and redraws it with the
  * same builder the build used.
  */
-import { type ChartRow, dataColumns, formatCell, lineChart, type LineChartOptions } from '../lib/charts/line-chart.ts';
+import { CHART_SIZES, type ChartRow, dataColumns, formatCell, lineChart, type LineChartOptions } from '../lib/charts/line-chart.ts';
 import { bindParameters, type ParamValue } from '../lib/sql-params.ts';
 import { toRows } from './arrow-rows.ts';
 import { connect, loadTable } from './duckdb.ts';
@@ -24,7 +24,6 @@ export function warmUp(): void {
 /** Re-runs one chart's query with `values` and swaps in the new SVG. */
 export async function redraw(figure: HTMLElement, values: Record<string, ParamValue>): Promise<void> {
   const status = figure.querySelector<HTMLElement>('.plotline-chart__status')!;
-  const plot = figure.querySelector<HTMLElement>('.plotline-chart__plot')!;
   try {
     const chart = JSON.parse(figure.dataset.plotlineChart!) as LiveChart;
     const bound = bindParameters(chart.sql, values);
@@ -33,7 +32,10 @@ export async function redraw(figure: HTMLElement, values: Record<string, ParamVa
     const statement = await conn.prepare(bound.sql);
     const rows = toRows(await statement.query(...bound.values));
     await statement.close();
-    plot.replaceChildren(rows.length > 0 ? lineChart(rows, chart.options, document) : emptyMessage());
+    for (const plot of figure.querySelectorAll<HTMLElement>('.plotline-chart__plot')) {
+      const size = CHART_SIZES[plot.dataset.size as keyof typeof CHART_SIZES];
+      plot.replaceChildren(rows.length > 0 ? lineChart(rows, { ...chart.options, ...size }, document) : emptyMessage());
+    }
     updateTable(figure, rows, chart.options);
     status.hidden = true;
     figure.dataset.state = 'ready';

@@ -5,7 +5,8 @@ import { bindParameters } from '../../src/lib/sql-params.ts';
 import { expect, STORY, test } from './fixtures.ts';
 
 const chart = '[data-plotline-chart]';
-const linePaths = `${chart} svg g[aria-label="line"] path`;
+const regular = `${chart} .plotline-chart__plot--regular svg`;
+const linePaths = `${regular} g[aria-label="line"] path`;
 
 /** What the chart should show for a business line, computed by native DuckDB from the built site's own Parquet. */
 async function expectedRows(sql: string, line: string): Promise<string[][]> {
@@ -26,7 +27,7 @@ test.describe('a story page with JavaScript off', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Revenue in October 2026' })).toBeVisible();
     await expect(page.getByRole('table').first()).toContainText('Casting');
     await expect(page.locator('[data-footnote-ref]')).toHaveCount(1);
-    const svg = page.locator(`${chart} svg[role="img"]`);
+    const svg = page.locator(`${regular}[role="img"]`);
     await expect(svg).toBeVisible();
     await expect(page.locator(linePaths)).toHaveCount(2);
     await expect(svg).toHaveAttribute('aria-label', /^Line chart of revenue by month for Casting and Production, Nov 2023 to Oct 2026\. Latest \(Oct 2026\): Casting £[\d,]+, Production £[\d,]+\.$/);
@@ -46,7 +47,7 @@ test('a reader who only reads loads no WebAssembly, worker or query runtime', as
 test('changing the select re-runs the query in DuckDB-WASM and redraws the right values', async ({ page, watch }) => {
   await page.goto(STORY);
   const figure = page.locator(chart);
-  const plotBox = await figure.locator('.plotline-chart__plot').boundingBox();
+  const plotBox = await figure.locator('.plotline-chart__plot--regular').boundingBox();
   const sql = JSON.parse((await figure.getAttribute('data-plotline-chart'))!).sql as string;
 
   await page.getByLabel('Business line').selectOption('Production');
@@ -55,11 +56,11 @@ test('changing the select re-runs the query in DuckDB-WASM and redraws the right
   const production = await expectedRows(sql, 'Production');
   const shown = await figure.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
   expect(shown).toEqual(production);
-  await expect(figure.locator('svg')).toHaveAttribute('aria-label', `Line chart of revenue by month for Production, Nov 2023 to Oct 2026. Latest (Oct 2026): Production ${production.at(-1)![2]}.`);
+  await expect(page.locator(regular)).toHaveAttribute('aria-label', `Line chart of revenue by month for Production, Nov 2023 to Oct 2026. Latest (Oct 2026): Production ${production.at(-1)![2]}.`);
   // Production keeps its colour from the two-line view.
   await expect(page.locator(linePaths)).toHaveAttribute('stroke', '#d55e00');
   // Same design size: no layout jump when the live chart replaces the built one.
-  const after = await figure.locator('.plotline-chart__plot').boundingBox();
+  const after = await figure.locator('.plotline-chart__plot--regular').boundingBox();
   expect(Math.abs(after!.height - plotBox!.height)).toBeLessThan(1);
 
   await page.getByLabel('Business line').selectOption('All');
@@ -94,13 +95,16 @@ test('the Content-Security-Policy blocks a request to another origin', async ({ 
   expect(violation).toBe('connect-src');
 });
 
-test('the built chart fits a phone screen without sideways scrolling', async ({ browser }) => {
+test('a phone gets the compact chart, which fits the screen without sideways scrolling', async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(STORY);
-  const svg = await page.locator(`${chart} svg`).boundingBox();
+  await expect(page.locator(regular)).toBeHidden();
+  const compact = page.locator(`${chart} .plotline-chart__plot--compact svg`);
+  await expect(compact).toBeVisible();
+  const svg = await compact.boundingBox();
   expect(svg!.width).toBeLessThanOrEqual(360);
-  expect(svg!.height / svg!.width).toBeCloseTo(360 / 640, 2);
+  expect(svg!.height / svg!.width).toBeCloseTo(280 / 360, 2);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   await context.close();
 });

@@ -44,7 +44,10 @@ const chart = (props: Record<string, unknown>) => ({ title: 'Revenue', sql: SQL,
 describe('<LineChart>', () => {
   it('puts the chart in the page as SVG, with its data table and where the data comes from', async () => {
     const page = dom(await container.renderToString(LineChart, { props: chart({}), ...story() }));
-    expect(page.querySelectorAll('figure svg g[aria-label="line"] path')).toHaveLength(2);
+    // Drawn at both design sizes (CSS shows the compact one on phones), two lines each.
+    expect(page.querySelectorAll('.plotline-chart__plot--regular svg g[aria-label="line"] path')).toHaveLength(2);
+    expect(page.querySelectorAll('.plotline-chart__plot--compact svg g[aria-label="line"] path')).toHaveLength(2);
+    expect(page.querySelector('.plotline-chart__plot--compact svg')!.getAttribute('viewBox')).toBe('0 0 360 280');
     expect(page.querySelectorAll('tbody tr')).toHaveLength(72); // 36 months × 2 business lines
     expect(page.querySelector('tbody tr')!.textContent).toBe('Nov 2023Casting£4,028');
     expect(page.querySelector('.plotline-chart__source')!.textContent).toBe('Source: orders.csv. Data to the end of October 2026 (snapshot 2026-10).');

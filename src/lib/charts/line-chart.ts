@@ -28,6 +28,17 @@ export interface LineChartOptions {
   plot?: Record<string, unknown>;
 }
 
+/**
+ * The design sizes the build draws every chart at. CSS shows the compact one
+ * in narrow containers (phones), so axis text stays readable; both keep their
+ * aspect ratio at any width, and the live redraw replaces each with one of
+ * the same size.
+ */
+export const CHART_SIZES = {
+  regular: { width: 640, height: 360 },
+  compact: { width: 360, height: 280 },
+} as const;
+
 /** The palette: colour-blind-safe (Okabe–Ito), readable on white and in print. */
 export const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9'];
 
@@ -40,7 +51,7 @@ export function lineChart(rows: ChartRow[], options: LineChartOptions, document:
     height,
     marginLeft: 56,
     marginRight: stroke ? 92 : 24,
-    x: { type: 'utc', label: null, ticks: monthTicks(rows, x), tickFormat: (d: Date) => formatMonth(d) },
+    x: { type: 'utc', label: null, ticks: monthTicks(rows, x, width), tickFormat: (d: Date) => formatMonth(d) },
     y: { grid: true, label: null, zero: true, ticks: 6, tickFormat: (d: number) => formatCompact(d, unit) },
     color: { domain: series, range: PALETTE },
     marks: [
@@ -65,11 +76,13 @@ export function lineChart(rows: ChartRow[], options: LineChartOptions, document:
   return element;
 }
 
-/** Ticks on month starts, spaced so labels never crowd: 1, 3 or 6 months apart. */
-function monthTicks(rows: ChartRow[], x: string): string {
+/** Ticks on month starts, as close as labels allow (~80 px each): 1, 3, 6 or 12 months apart. */
+function monthTicks(rows: ChartRow[], x: string, width: number): string {
   const times = rows.map((row) => row[x]).filter((d): d is Date => d instanceof Date).map(Number);
   const months = times.length > 0 ? (Math.max(...times) - Math.min(...times)) / (30.44 * 86_400_000) : 0;
-  return months <= 8 ? '1 month' : months <= 24 ? '3 months' : '6 months';
+  const room = Math.max(2, Math.floor((width - 120) / 80));
+  const step = [1, 3, 6, 12].find((n) => months / n <= room) ?? 24;
+  return step === 1 ? '1 month' : `${step} months`;
 }
 
 function tipText(row: ChartRow, options: LineChartOptions): string {
