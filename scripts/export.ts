@@ -1,34 +1,42 @@
 /**
- * npm run export [-- --period YYYY-MM] [--replace]
+ * npm run export [-- --period YYYY-MM] [--replace] [--history N] [--sources DIR]
  *
- * Turns the sources in data/ into a Parquet snapshot under
- * public/data/snapshots/<period>/ (see src/build/export.ts).
+ * Turns the extracts in data/sources/ into monthly Parquet snapshots under
+ * public/data/snapshots/ using the model in data/model/ (see
+ * src/build/export.ts). Without --period it makes sure the latest complete
+ * month and the two before it have snapshots.
  */
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ExportError, exportSnapshot } from '../src/build/export.ts';
-import { metrics, sources } from '../src/build/model.ts';
+import { ExportError, exportSnapshots } from '../src/build/export.ts';
+import { ModelError } from '../src/build/model.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
   options: {
     period: { type: 'string' },
     replace: { type: 'boolean', default: false },
+    history: { type: 'string', default: '3' },
+    sources: { type: 'string' },
+    snapshots: { type: 'string' },
   },
 });
 
 try {
-  await exportSnapshot({
+  const started = performance.now();
+  const results = await exportSnapshots({
     root,
-    snapshotsDir: fileURLToPath(new URL('../public/data/snapshots', import.meta.url)),
-    sources,
-    metrics,
+    sourcesDir: values.sources ? resolve(values.sources) : resolve(root, 'data/sources'),
+    snapshotsDir: values.snapshots ? resolve(values.snapshots) : resolve(root, 'public/data/snapshots'),
     period: values.period,
+    history: Number(values.history),
     replace: values.replace,
     effects: { log: (message) => console.log(message), now: () => new Date() },
   });
+  console.log(`Export done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${results.map((r) => `${r.period} ${r.status}`).join(', ')}.`);
 } catch (error) {
-  if (!(error instanceof ExportError)) throw error;
+  if (!(error instanceof ExportError || error instanceof ModelError)) throw error;
   console.error(error.message);
   process.exitCode = 1;
 }

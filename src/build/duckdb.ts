@@ -7,12 +7,13 @@ import type { ParamValue } from '../lib/sql-params.ts';
 
 export type Row = Record<string, unknown>;
 
-/** Opens an in-memory database with extension auto-install turned off. */
-export async function openDatabase(): Promise<DuckDBConnection> {
-  const instance = await DuckDBInstance.create(':memory:', {
-    autoinstall_known_extensions: 'false',
-    threads: '2',
-  });
+/**
+ * Opens a database (in memory unless a file is given) with extension
+ * auto-install off. Extra settings pass through, e.g. memory_limit and
+ * temp_directory so large exports spill to disk instead of growing.
+ */
+export async function openDatabase(path = ':memory:', settings: Record<string, string> = {}): Promise<DuckDBConnection> {
+  const instance = await DuckDBInstance.create(path, { autoinstall_known_extensions: 'false', ...settings });
   return instance.connect();
 }
 

@@ -1,22 +1,31 @@
 /**
- * The KPI export: sources → native DuckDB → a Parquet snapshot plus
- * manifest.json under public/data/snapshots/<period>/.
+ * The KPI export: data/sources → native DuckDB → one Parquet snapshot per
+ * month under public/data/snapshots/<YYYY-MM>/ with manifest.json.
  *
- * Guarantees:
- * - a snapshot holds only rows dated up to its period's last day;
- * - personal-data columns never leave DuckDB (only aggregates are written);
- * - a failing check stops the export before anything is written;
- * - writing is atomic (a temporary folder renamed into place), and an
- *   existing snapshot is kept unless its sources are unchanged (then nothing
- *   is rewritten) or `replace` is set (then the old one moves to .replaced/).
+ * - The model (data/model/*.yaml) is loaded and checked first.
+ * - Sources are read once into a scratch DuckDB database on disk (so large
+ *   extracts spill instead of filling memory), and checked.
+ * - Each period sees only rows dated up to its last day, in files delivered
+ *   by then (late rows count from the month their file arrived).
+ * - A failing check stops the export before anything is written.
+ * - Writing is atomic (a temporary folder renamed into place). An existing
+ *   snapshot is history: kept as it is, remade only with `replace` (the old
+ *   one then moves to .replaced/), and left alone when its inputs are unchanged.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Manifest, manifestSchema, PERIOD } from '../lib/manifest.ts';
+import { MODEL_FILES, type Model } from '../lib/model-schema.ts';
+import { fiscalWeekStartSql } from './calendar.ts';
 import { openDatabase, queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
-import { ALL_LINES, type Metric, type Source } from './model.ts';
+import { buildFacts, checkMetrics, computeMetrics } from './export-metrics.ts';
+import { checkSource, ExportError, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
+import { type LoadedModel, loadModel } from './model.ts';
+
+export { ExportError } from './export-sources.ts';
 
 export interface ExportEffects {
   log: (message: string) => void;
@@ -24,106 +33,235 @@ export interface ExportEffects {
 }
 
 export interface ExportOptions {
-  /** Project root: sources are read relative to it. */
+  /** Project root: paths in messages and the manifest are relative to it. */
   root: string;
+  /** Where the raw extracts are (data/sources). */
+  sourcesDir: string;
   /** Folder that holds one folder per snapshot. */
   snapshotsDir: string;
-  sources: Source[];
-  metrics: Metric[];
-  /** `YYYY-MM`; defaults to the last complete month in the data. */
+  /** The model folder; default data/model under root. */
+  modelDir?: string;
+  /** One period, `YYYY-MM`. Default: the latest complete month and the months before it (see history). */
   period?: string;
-  /** Replace an existing snapshot whose sources changed. */
+  /** Without a period: how many months of snapshots to make sure exist. Default 3. */
+  history?: number;
+  /** Remake an existing snapshot whose inputs changed (the old one is kept in .replaced/). */
   replace?: boolean;
+  /** DuckDB memory limit, e.g. "4GB". */
+  memoryLimit?: string;
   effects: ExportEffects;
 }
 
 export interface ExportResult {
   period: string;
   dir: string;
-  status: 'written' | 'unchanged' | 'replaced';
+  status: 'written' | 'unchanged' | 'replaced' | 'kept';
   manifest: Manifest;
 }
 
-/** Thrown for problems the user must fix; the message says where and what to do. */
-export class ExportError extends Error {
-  override name = 'ExportError';
-}
-
-export async function exportSnapshot(options: ExportOptions): Promise<ExportResult> {
-  const { root, snapshotsDir, effects } = options;
-  const db = await openDatabase();
+export async function exportSnapshots(options: ExportOptions): Promise<ExportResult[]> {
+  const { root, effects } = options;
+  const loaded = loadModel(root, options.modelDir);
+  const { model } = loaded;
+  const scratch = mkdtempSync(join(tmpdir(), 'plotline-export-'));
+  const db = await openDatabase(join(scratch, 'export.duckdb'), {
+    memory_limit: options.memoryLimit ?? process.env.PLOTLINE_EXPORT_MEMORY ?? '4GB',
+    temp_directory: join(scratch, 'spill'),
+    preserve_insertion_order: 'false',
+  });
   try {
-    const inputs = options.sources.map((source) => describeInput(root, source));
-    for (const source of options.sources) await loadSource(db, root, source);
+    await registerMacros(db, model);
+    const files = new Map<string, SourceFile[]>();
+    for (const [index, source] of model.sources.entries()) files.set(source.id, await sourceFiles(db, root, options.sourcesDir, source, loaded.where, index));
+    for (const [index, source] of model.sources.entries()) await loadSource(db, root, source, files.get(source.id)!, loaded.where, index);
+    const sourceChecks = [];
+    for (const source of model.sources) sourceChecks.push(...(await checkSource(db, source)));
+    stopOnFailures(sourceChecks, 'the sources');
 
-    const period = options.period ?? (await lastCompleteMonth(db, options.sources));
-    if (!PERIOD.test(period)) throw new ExportError(`Period "${period}" is not a month. Give it as YYYY-MM, for example --period 2026-09.`);
-    const { periodStart, periodEnd } = monthBounds(period);
-
-    const dir = join(snapshotsDir, period);
-    const existing = readExisting(dir);
-    if (existing && sameInputs(existing, inputs, period)) {
-      effects.log(`Snapshot ${period} is up to date (sources unchanged); kept as it is.`);
-      return { period, dir, status: 'unchanged', manifest: existing };
+    const periods = options.period ? [options.period] : await defaultPeriods(db, model, options.history ?? 3);
+    for (const period of periods) {
+      if (!PERIOD.test(period)) throw new ExportError(`Period "${period}" is not a month. Give it as YYYY-MM, for example --period 2026-09.`);
     }
-    if (existing && !options.replace) {
-      throw new ExportError(
-        `${relative(root, dir)} already exists and was made from different source files. ` +
-          'Snapshots are history and are not overwritten silently. ' +
-          `Run the export with --replace to make a new one (the old one is kept under ${relative(root, join(snapshotsDir, '.replaced'))}/).`,
-      );
-    }
+    const modelFiles = Object.values(MODEL_FILES).map(({ file }) => {
+      const path = join(options.modelDir ?? join(root, 'data/model'), file);
+      return { file: relative(root, path), sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
+    });
 
-    const checks = await runChecks(db, options.sources, periodEnd);
-    const failed = checks.filter((check) => check.status === 'fail');
-    if (failed.length > 0) {
-      throw new ExportError(
-        `The export stopped before writing snapshot ${period}; no file was changed.\n` +
-          failed.map((check) => `  ${check.source}: ${check.detail}`).join('\n'),
-      );
-    }
-    for (const check of checks.filter((c) => c.status === 'warn')) effects.log(`warning: ${check.source}: ${check.detail}`);
-
-    mkdirSync(snapshotsDir, { recursive: true });
-    const temp = join(snapshotsDir, `.tmp-${period}-${process.pid}`);
-    rmSync(temp, { recursive: true, force: true });
-    mkdirSync(temp);
-    try {
-      const tables = [await writeMetricsTable(db, temp, options.sources, options.metrics, periodEnd)];
-      const sourcesWithDates = [];
-      for (const [index, source] of options.sources.entries()) {
-        sourcesWithDates.push({ ...inputs[index]!, ...(await sourceStats(db, source, periodEnd)) });
+    const results: ExportResult[] = [];
+    for (const period of periods) {
+      const dir = join(options.snapshotsDir, period);
+      const available = model.sources.flatMap((s) => files.get(s.id)!.filter((f) => f.delivered === null || f.delivered <= period));
+      const inputs = createHash('sha256').update(JSON.stringify([modelFiles, available.map((f) => [f.file, f.sha256])])).digest('hex');
+      const existing = readExisting(dir);
+      if (existing && existing.inputs === inputs) {
+        effects.log(`Snapshot ${period} is up to date (same model and sources); kept as it is.`);
+        results.push({ period, dir, status: 'unchanged', manifest: existing });
+        continue;
       }
-      const manifest = manifestSchema.parse({
-        id: period,
-        period,
-        periodStart,
-        periodEnd,
-        created: effects.now().toISOString(),
-        engine: `DuckDB ${(await queryRows(db, 'SELECT version() AS v'))[0]!.v}`,
-        sources: sourcesWithDates,
-        tables,
-        checks,
-      } satisfies Manifest);
-      writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-
-      let status: ExportResult['status'] = 'written';
-      if (existing) {
-        const keep = join(snapshotsDir, '.replaced', `${period}-${effects.now().toISOString().replaceAll(':', '')}`);
-        mkdirSync(join(snapshotsDir, '.replaced'), { recursive: true });
-        renameSync(dir, keep);
-        effects.log(`Kept the previous snapshot ${period} as ${relative(root, keep)}.`);
-        status = 'replaced';
+      if (existing && !options.replace) {
+        if (!options.period) {
+          effects.log(`Snapshot ${period} exists and was made from other inputs; kept as it is (snapshots are history). To remake it: npm run export -- --period ${period} --replace`);
+          results.push({ period, dir, status: 'kept', manifest: existing });
+          continue;
+        }
+        throw new ExportError(
+          `${relative(root, dir)} already exists and was made from a different model or different source files. ` +
+            'Snapshots are history and are not overwritten silently. ' +
+            `Run the export with --replace to make a new one (the old one is kept under ${relative(root, join(options.snapshotsDir, '.replaced'))}/).`,
+        );
       }
-      renameSync(temp, dir);
-      writeLatest(snapshotsDir);
-      effects.log(`Wrote snapshot ${period}: ${tables.map((t) => `${t.file} (${t.rows} rows)`).join(', ')}.`);
-      return { period, dir, status, manifest };
-    } finally {
-      rmSync(temp, { recursive: true, force: true });
+      const manifest = await computePeriod(db, loaded, files, period, sourceChecks, { inputs, modelFiles, root, effects });
+      results.push(await writeSnapshot(db, options, period, manifest, existing !== null));
     }
+    writeLatest(options.snapshotsDir);
+    return results;
   } finally {
     db.closeSync();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Calendar helpers the model's SQL may use. */
+async function registerMacros(db: DuckDBConnection, model: Model): Promise<void> {
+  await db.run(`CREATE MACRO local_date(ts) AS (ts AT TIME ZONE ${sqlString(model.calendar.timeZone)})::DATE`);
+  await db.run(`CREATE MACRO fiscal_year(label) AS CAST(regexp_extract(label, '(\\d{4})', 1) AS INTEGER)`);
+  await db.run(`CREATE MACRO fiscal_week_start(y, w) AS ${fiscalWeekStartSql('y', 'w')}`);
+  await db.run(`SET VARIABLE period_end = DATE '2100-01-01'`);
+}
+
+/**
+ * The latest month every source covers within its freshness SLO (monthly
+ * dumps: delivered), and the `history - 1` months before it.
+ */
+async function defaultPeriods(db: DuckDBConnection, model: Model, history: number): Promise<string[]> {
+  const limits: string[] = [];
+  for (const source of model.sources) {
+    const [row] = await queryRows(
+      db,
+      source.slo.expected === 'monthly' && source.delivery
+        ? `SELECT max(_delivered) AS m FROM ${tableOf(source)}`
+        : // the last month whose end is within the SLO of the latest row
+          `SELECT strftime(date_trunc('month', max(_date) + ${source.slo.freshnessDays + 1}) - INTERVAL 1 DAY, '%Y-%m') AS m FROM ${tableOf(source)}`,
+    );
+    if (!row?.m) throw new ExportError(`Source ${source.id} has no dated rows, so no snapshot period can be chosen. Check its files, or pass --period YYYY-MM.`);
+    limits.push(String(row.m));
+  }
+  const last = limits.sort()[0]!;
+  const [year, month] = last.split('-').map(Number) as [number, number];
+  return Array.from({ length: history }, (_, i) => new Date(Date.UTC(year, month - 1 - (history - 1 - i), 1)).toISOString().slice(0, 7));
+}
+
+async function computePeriod(
+  db: DuckDBConnection,
+  { model, where }: LoadedModel,
+  files: Map<string, SourceFile[]>,
+  period: string,
+  sourceChecks: Manifest['checks'],
+  context: { inputs: string; modelFiles: Manifest['model']; root: string; effects: ExportEffects },
+): Promise<Manifest> {
+  const { periodStart, periodEnd } = monthBounds(period);
+  await db.run(`SET VARIABLE period_end = DATE ${sqlString(periodEnd)}`);
+  for (const source of model.sources) {
+    const table = tableOf(source);
+    const delivered = !source.delivery
+      ? 'TRUE'
+      : source.delivery.use === 'latest'
+        ? `_delivered = (SELECT max(_delivered) FROM ${table} WHERE _delivered <= ${sqlString(period)})`
+        : `_delivered <= ${sqlString(period)}`;
+    // A snapshot sees rows dated up to its end, from files delivered by then.
+    await db.run(`CREATE OR REPLACE VIEW ${sqlIdentifier(source.id)} AS SELECT * FROM ${table} WHERE _date <= DATE ${sqlString(periodEnd)} AND ${delivered}`);
+  }
+  const checks = [...sourceChecks];
+  const sources: Manifest['sources'] = [];
+  for (const source of model.sources) {
+    const timeliness = await sourceTimeliness(db, source, periodEnd);
+    checks.push(...timeliness.checks);
+    const [count] = await queryRows(db, `SELECT count(*) AS n FROM ${sqlIdentifier(source.id)}`);
+    sources.push({
+      id: source.id,
+      label: source.label,
+      files: files.get(source.id)!.filter((f) => f.delivered === null || f.delivered <= period),
+      rows: Number(count?.n),
+      latestEventDate: timeliness.latest,
+      lagDays: timeliness.lagDays,
+      freshnessSloDays: source.slo.freshnessDays,
+      freshnessOk: timeliness.checks[0]!.status === 'pass',
+    });
+  }
+  await buildFacts(db, model, where);
+  await computeMetrics(db, model, where);
+  const metricChecks = await checkMetrics(db, model);
+  checks.push(...metricChecks);
+  stopOnFailures(checks, `snapshot ${period}`);
+  for (const warning of checks.filter((c) => c.status === 'warn')) context.effects.log(`${period} warning: ${warning.source}: ${warning.detail}`);
+
+  const metrics = model.metrics.map((metric) => {
+    const fact = model.facts.find((f) => f.id === metric.source)!;
+    const own = sources.filter((s) => fact.sources.includes(s.id));
+    const dates = own.map((s) => s.latestEventDate).filter((d): d is string => d !== null).sort();
+    return {
+      id: metric.id,
+      latestDataDate: dates[0] ?? null,
+      freshnessOk: own.every((s) => s.lagDays !== null && s.lagDays <= metric.slo.freshnessDays),
+      completenessOk: metricChecks.some((c) => c.source === metric.id && c.name === 'completeness' && c.status === 'pass'),
+    };
+  });
+  const [version] = await queryRows(db, 'SELECT version() AS v');
+  return {
+    id: period,
+    period,
+    periodStart,
+    periodEnd,
+    created: context.effects.now().toISOString(),
+    engine: `DuckDB ${String(version?.v)}`,
+    inputs: context.inputs,
+    model: context.modelFiles,
+    sources,
+    tables: [],
+    metrics,
+    checks,
+  };
+}
+
+function stopOnFailures(checks: Manifest['checks'], what: string): void {
+  const failed = checks.filter((c) => c.status === 'fail');
+  if (failed.length > 0) {
+    throw new ExportError(`The export stopped: ${what} failed ${failed.length === 1 ? 'a check' : `${failed.length} checks`}, so no snapshot was written or changed.\n${failed.map((c) => `  ${c.source}: ${c.detail}`).join('\n')}`);
+  }
+}
+
+async function writeSnapshot(db: DuckDBConnection, options: ExportOptions, period: string, computed: Manifest, existed: boolean): Promise<ExportResult> {
+  const { snapshotsDir, effects, root } = options;
+  mkdirSync(snapshotsDir, { recursive: true });
+  const temp = join(snapshotsDir, `.tmp-${period}-${process.pid}`);
+  rmSync(temp, { recursive: true, force: true });
+  mkdirSync(temp);
+  const dir = join(snapshotsDir, period);
+  try {
+    const file = 'metrics.parquet';
+    await db.run(`COPY (SELECT * FROM metric_values ORDER BY metric, grain, dimension NULLS FIRST, dimension_value, business_line, period_start)
+                          TO ${sqlString(join(temp, file))} (FORMAT parquet, COMPRESSION snappy)`);
+    const [count] = await queryRows(db, 'SELECT count(*) AS n FROM metric_values');
+    const columns = await queryRows(db, `DESCRIBE SELECT * FROM read_parquet(${sqlString(join(temp, file))})`);
+    const manifest = manifestSchema.parse({
+      ...computed,
+      tables: [{ name: 'metrics', file, rows: Number(count?.n), bytes: statSync(join(temp, file)).size, columns: columns.map((c) => ({ name: String(c.column_name), type: String(c.column_type) })) }],
+    });
+    writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    let status: ExportResult['status'] = 'written';
+    if (existed) {
+      const keep = join(snapshotsDir, '.replaced', `${period}-${effects.now().toISOString().replaceAll(':', '')}`);
+      mkdirSync(join(snapshotsDir, '.replaced'), { recursive: true });
+      renameSync(dir, keep);
+      effects.log(`Kept the previous snapshot ${period} as ${relative(root, keep)}.`);
+      status = 'replaced';
+    }
+    renameSync(temp, dir);
+    const warnings = manifest.checks.filter((c) => c.status === 'warn').length;
+    effects.log(`Wrote snapshot ${period}: ${manifest.tables[0]!.rows.toLocaleString('en-GB')} metric values; ${manifest.checks.length} checks, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
+    return { period, dir, status, manifest };
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
   }
 }
 
@@ -134,170 +272,25 @@ export function monthBounds(period: string): { periodStart: string; periodEnd: s
   return { periodStart: `${period}-01`, periodEnd: `${period}-${String(last).padStart(2, '0')}` };
 }
 
-function describeInput(root: string, source: Source) {
-  const path = join(root, source.file);
-  if (!existsSync(path)) {
-    throw new ExportError(`${source.file}: file not found. The model's source "${source.name}" reads it; run \`npm run demo-data\` for the demo extract or fix the path.`);
-  }
-  const bytes = readFileSync(path);
-  return { name: source.name, file: source.file, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
-}
-
-async function loadSource(db: DuckDBConnection, root: string, source: Source): Promise<void> {
-  const columns = source.columns.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ');
-  try {
-    await db.run(
-      `CREATE TABLE ${sqlIdentifier(source.name)} AS
-       SELECT * FROM read_csv(${sqlString(join(root, source.file))}, header = true, columns = {${columns}}, dateformat = '%Y-%m-%d')`,
-    );
-  } catch (error) {
-    const declared = source.columns.map((c) => `${c.name} ${c.type}`).join(', ');
-    throw new ExportError(
-      `${source.file}: could not be read as the model declares it (${declared}).\n${firstLines(error)}\n` +
-        'Fix the file, or the source\'s columns in the model if the extract changed shape.',
-    );
-  }
-}
-
-function firstLines(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n').slice(0, 6).map((line) => `  ${line}`).join('\n');
-}
-
-/** The last month whose final day is covered by every source. */
-async function lastCompleteMonth(db: DuckDBConnection, sources: Source[]): Promise<string> {
-  const ends = [];
-  for (const source of sources) {
-    const [row] = await queryRows(db, `SELECT max(${sqlIdentifier(source.timeColumn)}) AS latest FROM ${sqlIdentifier(source.name)}`);
-    const latest = row?.latest;
-    if (!(latest instanceof Date)) throw new ExportError(`${source.file}: has no dated rows, so no snapshot period can be chosen. Pass --period YYYY-MM.`);
-    ends.push(latest);
-  }
-  const earliest = new Date(Math.min(...ends.map((d) => d.getTime())));
-  const nextDay = new Date(earliest.getTime() + 86_400_000);
-  // Complete when the day after the latest event starts a new month.
-  const month = nextDay.getUTCDate() === 1 ? earliest : new Date(Date.UTC(earliest.getUTCFullYear(), earliest.getUTCMonth(), 0));
-  return month.toISOString().slice(0, 7);
-}
-
-async function runChecks(db: DuckDBConnection, sources: Source[], periodEnd: string): Promise<Manifest['checks']> {
-  const checks: Manifest['checks'] = [];
-  for (const source of sources) {
-    const table = sqlIdentifier(source.name);
-    const key = sqlIdentifier(source.primaryKey);
-    const [dupes] = await queryRows(db, `SELECT count(*) - count(DISTINCT ${key}) AS n FROM ${table}`);
-    const duplicateCount = Number(dupes?.n ?? 0);
-    checks.push({
-      name: 'primary key is unique',
-      source: source.file,
-      status: duplicateCount === 0 ? 'pass' : 'fail',
-      detail:
-        duplicateCount === 0
-          ? `${source.primaryKey} is unique`
-          : `${duplicateCount} ${duplicateCount === 1 ? 'row repeats' : 'rows repeat'} a ${source.primaryKey} already seen; remove the duplicates from the extract.`,
-    });
-    const nullCounts = source.columns
-      .filter((c) => !source.personal.includes(c.name))
-      .map((c) => `count(*) FILTER (WHERE ${sqlIdentifier(c.name)} IS NULL) AS ${sqlIdentifier(c.name)}`)
-      .join(', ');
-    const [nulls] = await queryRows(db, `SELECT ${nullCounts} FROM ${table}`);
-    const withNulls = Object.entries(nulls ?? {}).filter(([, n]) => Number(n) > 0);
-    checks.push({
-      name: 'required columns are filled',
-      source: source.file,
-      status: withNulls.length === 0 ? 'pass' : 'fail',
-      detail: withNulls.length === 0 ? 'no empty values' : `empty values in ${withNulls.map(([c, n]) => `${c} (${n} rows)`).join(', ')}; fill them or drop those rows.`,
-    });
-    const [covered] = await queryRows(db, `SELECT strftime(max(${sqlIdentifier(source.timeColumn)}), '%Y-%m-%d') AS latest FROM ${table}`);
-    const latest = String(covered?.latest);
-    checks.push({
-      name: 'covers the period',
-      source: source.file,
-      status: latest >= periodEnd ? 'pass' : 'warn',
-      detail:
-        latest >= periodEnd
-          ? `has rows up to ${latest}`
-          : `its latest row is dated ${latest}, before the period ends on ${periodEnd}, so the last month may be incomplete.`,
-    });
-  }
-  return checks;
-}
-
-/**
- * metrics.parquet, long format: one row per month × business line × metric,
- * with the company total as business line "All" (computed, not summed, so
- * ratios and distinct counts are right).
- */
-async function writeMetricsTable(db: DuckDBConnection, dir: string, sources: Source[], metrics: Metric[], periodEnd: string) {
-  const bySource = Map.groupBy(metrics, (metric) => metric.source);
-  const selects = [...bySource].map(([name, list]) => {
-    const source = sources.find((s) => s.name === name);
-    if (!source) throw new ExportError(`Metric "${list[0]!.id}" reads source "${name}", which the model does not define. Known sources: ${sources.map((s) => s.name).join(', ')}.`);
-    const table = sqlIdentifier(source.name);
-    const timeColumn = source.timeColumn;
-    const values = list.map((m) => `${m.expression}::DOUBLE AS ${sqlIdentifier(m.id)}`).join(', ');
-    return `
-      SELECT 'month' AS grain, date_trunc('month', ${sqlIdentifier(timeColumn)})::DATE AS period_start,
-             coalesce(business_line, ${sqlString(ALL_LINES)}) AS business_line, ${values}
-      FROM ${table}
-      -- a snapshot only sees what had happened by its period's end
-      WHERE ${sqlIdentifier(timeColumn)} <= ${sqlString(periodEnd)}::DATE
-      GROUP BY GROUPING SETS ((period_start, business_line), (period_start))`;
-  });
-  const ids = metrics.map((m) => sqlIdentifier(m.id)).join(', ');
-  const file = 'metrics.parquet';
-  await db.run(`
-    COPY (
-      SELECT grain, period_start, business_line, metric, value
-      FROM (${selects.join(' UNION ALL BY NAME ')})
-      UNPIVOT (value FOR metric IN (${ids}))
-      ORDER BY grain, period_start, business_line, metric
-    ) TO ${sqlString(join(dir, file))} (FORMAT parquet, COMPRESSION snappy)`);
-  const [count] = await queryRows(db, `SELECT count(*) AS n FROM read_parquet(${sqlString(join(dir, file))})`);
-  const described = await queryRows(db, `DESCRIBE SELECT * FROM read_parquet(${sqlString(join(dir, file))})`);
-  return {
-    name: 'metrics',
-    file,
-    rows: Number(count?.n ?? 0),
-    bytes: statSync(join(dir, file)).size,
-    columns: described.map((c) => ({ name: String(c.column_name), type: String(c.column_type) })),
-  };
-}
-
-async function sourceStats(db: DuckDBConnection, source: Source, periodEnd: string) {
-  const time = sqlIdentifier(source.timeColumn);
-  const [row] = await queryRows(
-    db,
-    `SELECT count(*) AS rows, max(${time}) AS latest FROM ${sqlIdentifier(source.name)} WHERE ${time} <= ${sqlString(periodEnd)}::DATE`,
-  );
-  const latest = row?.latest instanceof Date ? row.latest.toISOString().slice(0, 10) : null;
-  return { rows: Number(row?.rows ?? 0), latestEventDate: latest };
-}
-
 function readExisting(dir: string): Manifest | null {
   if (!existsSync(dir)) return null;
   const file = join(dir, 'manifest.json');
   if (!existsSync(file)) {
     throw new ExportError(`${dir} exists but has no manifest.json, so it is not a snapshot the export made. Move it out of the snapshots folder, then run the export again.`);
   }
-  return manifestSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-}
-
-function sameInputs(existing: Manifest, inputs: { file: string; sha256: string }[], period: string): boolean {
-  if (existing.period !== period || existing.sources.length !== inputs.length) return false;
-  return inputs.every((input) => existing.sources.some((s) => s.file === input.file && s.sha256 === input.sha256));
+  const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new ExportError(`${file} is not a manifest this version of the export understands. Move the snapshot aside or remake it with --replace.`);
+  }
+  return parsed.data;
 }
 
 /** Points latest.json at the newest snapshot folder (atomically). */
 function writeLatest(snapshotsDir: string): void {
-  const periods = readdirPeriods(snapshotsDir);
-  const newest = periods.at(-1);
+  if (!existsSync(snapshotsDir)) return;
+  const newest = readdirSync(snapshotsDir).filter((name) => PERIOD.test(name)).sort().at(-1);
   if (!newest) return;
   const temp = join(snapshotsDir, `.latest-${process.pid}.json`);
   writeFileSync(temp, `${JSON.stringify({ period: newest })}\n`);
   renameSync(temp, join(snapshotsDir, 'latest.json'));
-}
-
-function readdirPeriods(snapshotsDir: string): string[] {
-  return readdirSync(snapshotsDir).filter((name) => PERIOD.test(name)).sort();
 }

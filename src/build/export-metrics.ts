@@ -1,0 +1,186 @@
+/**
+ * Export, step 2: every metric for every grain × business line × declared
+ * dimension, into one long table `metric_values`:
+ *   grain, period_start, business_line ('All' = company total),
+ *   dimension (NULL = no breakdown), dimension_value, metric, value.
+ *
+ * Metrics that share a fact, a filter and a grain are computed in one pass.
+ * The company total is computed, not summed, so distinct counts, medians and
+ * ratios are right. Breakdown cells with fewer distinct entities (people,
+ * subscriptions, tickets) than the minimum group size are folded into
+ * "Other" and recomputed; an "Other" still too small is left out.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Manifest } from '../lib/manifest.ts';
+import type { Fact, Metric, Model } from '../lib/model-schema.ts';
+import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
+import { ExportError, firstLines } from './export-sources.ts';
+import type { LoadedModel } from './model.ts';
+
+type Check = Manifest['checks'][number];
+
+export const PERIOD_START = { month: "date_trunc('month', date)::DATE", week: "date_trunc('week', date)::DATE" } as const;
+
+export const factTable = (fact: Fact) => sqlIdentifier(`fact_${fact.id}`);
+
+/** Materialises each fact for the current period; a failing SQL or a stray business line names the fact. */
+export async function buildFacts(db: DuckDBConnection, model: Model, where: LoadedModel['where']): Promise<void> {
+  const lines = model.calendar.businessLines.map((l) => l.id);
+  for (const [index, fact] of model.facts.entries()) {
+    try {
+      await db.run(`CREATE OR REPLACE TABLE ${factTable(fact)} AS SELECT * FROM (${fact.sql}) WHERE date <= getvariable('period_end')`);
+    } catch (error) {
+      throw new ExportError(`${where('facts', ['facts', index, 'sql'])}  facts[${index}].sql (${fact.id}): DuckDB could not run it.\n  ${firstLines(error).replaceAll('\n', '\n  ')}`);
+    }
+    const stray = await queryRows(db, `SELECT DISTINCT business_line AS line FROM ${factTable(fact)} WHERE business_line IS NULL OR business_line NOT IN (${lines.map(sqlString).join(', ')}) LIMIT 5`);
+    if (stray.length > 0) {
+      throw new ExportError(
+        `${where('facts', ['facts', index, 'sql'])}  facts[${index}].sql (${fact.id}): business_line has ${stray.map((r) => (r.line === null ? 'empty values' : `"${String(r.line)}"`)).join(', ')}, ` +
+          `but the business lines are ${lines.join(', ')}. Map every source value to one of them.`,
+      );
+    }
+  }
+}
+
+/** Computes every metric into `metric_values` for the current period. */
+export async function computeMetrics(db: DuckDBConnection, model: Model, where: LoadedModel['where']): Promise<void> {
+  await db.run(`CREATE OR REPLACE TABLE metric_values (grain VARCHAR, period_start DATE, business_line VARCHAR, dimension VARCHAR, dimension_value VARCHAR, metric VARCHAR, value DOUBLE)`);
+  const minimum = model.calendar.privacy.minimumGroupSize;
+  for (const fact of model.facts) {
+    const metrics = model.metrics.filter((m) => m.source === fact.id);
+    const groups = Map.groupBy(metrics, (m) => m.filter ?? '');
+    for (const [filter, group] of groups) {
+      for (const grain of ['month', 'week'] as const) {
+        const forGrain = group.filter((m) => m.grains.includes(grain));
+        if (forGrain.length === 0) continue;
+        const base = `(SELECT *, ${PERIOD_START[grain]} AS _period FROM ${factTable(fact)}${filter ? ` WHERE ${filter}` : ''})`;
+        await run(db, model, where, forGrain, totalsQuery(fact, grain, base, forGrain));
+        for (const dimension of fact.dimensions) {
+          const withDimension = forGrain.filter((m) => m.dimensions.includes(dimension.id));
+          if (withDimension.length === 0) continue;
+          for (const perLine of [true, false]) {
+            await run(db, model, where, withDimension, breakdownQuery(fact, grain, base, withDimension, dimension, perLine, minimum));
+          }
+        }
+      }
+    }
+  }
+}
+
+function aggregates(metrics: Metric[]): string {
+  return metrics.map((m) => `(${m.expression})::DOUBLE AS ${sqlIdentifier(m.id)}`).join(',\n       ');
+}
+
+function totalsQuery(fact: Fact, grain: string, base: string, metrics: Metric[]): string {
+  void fact;
+  return `
+    SELECT ${sqlString(grain)} AS grain, _period AS period_start, CASE WHEN grouping(business_line) = 1 THEN 'All' ELSE business_line END AS business_line,
+           NULL::VARCHAR AS dimension, NULL::VARCHAR AS dimension_value,
+           ${aggregates(metrics)}
+    FROM ${base}
+    GROUP BY GROUPING SETS ((_period, business_line), (_period))`;
+}
+
+function breakdownQuery(fact: Fact, grain: string, base: string, metrics: Metric[], dimension: Fact['dimensions'][number], perLine: boolean, minimum: number): string {
+  const line = perLine ? 'business_line' : "'All'";
+  const keys = perLine ? '_period, business_line' : '_period';
+  const value = `coalesce(${sqlIdentifier(dimension.column)}::VARCHAR, 'Unknown')`;
+  const size = fact.entity ? `count(DISTINCT ${sqlIdentifier(fact.entity)})` : 'count(*)';
+  return `
+    WITH rows AS (SELECT *, ${value} AS _value FROM ${base}),
+    -- cells with too few distinct ${fact.entity ?? 'rows'} are folded into "Other" (privacy)
+    cells AS (SELECT ${keys}, _value, ${size} < ${minimum} AS _small FROM rows GROUP BY ${keys}, _value),
+    folded AS (
+      SELECT r.*, CASE WHEN c._small THEN 'Other' ELSE r._value END AS _shown
+      FROM rows r JOIN cells c USING (${keys}, _value)
+    )
+    SELECT ${sqlString(grain)} AS grain, _period AS period_start, ${line} AS business_line,
+           ${sqlString(dimension.id)} AS dimension, _shown AS dimension_value,
+           ${aggregates(metrics)}
+    FROM folded
+    GROUP BY ${keys}, _shown
+    HAVING ${size} >= ${minimum}`;
+}
+
+async function run(db: DuckDBConnection, model: Model, where: LoadedModel['where'], metrics: Metric[], sql: string): Promise<void> {
+  const ids = metrics.map((m) => sqlIdentifier(m.id)).join(', ');
+  try {
+    await db.run(`INSERT INTO metric_values
+      SELECT grain, period_start, business_line, dimension, dimension_value, metric, value
+      FROM (${sql}) UNPIVOT (value FOR metric IN (${ids}))`);
+  } catch (error) {
+    // Find the metric whose expression fails on its own, to name it.
+    for (const metric of metrics) {
+      const fact = model.facts.find((f) => f.id === metric.source)!;
+      try {
+        await db.run(`SELECT (${metric.expression})::DOUBLE FROM ${factTable(fact)}${metric.filter ? ` WHERE ${metric.filter}` : ''} LIMIT 0`);
+      } catch (own) {
+        const index = model.metrics.indexOf(metric);
+        const columns = (await queryRows(db, `DESCRIBE ${factTable(fact)}`)).map((c) => String(c.column_name));
+        throw new ExportError(
+          `${where('metrics', ['metrics', index, metric.filter ? 'filter' : 'expression'])}  metrics[${index}] (${metric.id}): DuckDB cannot compute it over ${fact.id}.\n` +
+            `  ${firstLines(own, 3).replaceAll('\n', '\n  ')}\n  Columns of ${fact.id}: ${columns.join(', ')}.`,
+        );
+      }
+    }
+    throw error;
+  }
+}
+
+/**
+ * Checks on the computed metrics: no impossible values (negative counts or
+ * money), every month present for every business line since the metric's
+ * first month (its completeness SLO), and sudden month-on-month jumps in the
+ * latest three months (a warning: worth a look, not wrong).
+ */
+export async function checkMetrics(db: DuckDBConnection, model: Model): Promise<Check[]> {
+  const checks: Check[] = [];
+  // Counts and durations cannot be negative; money and margins can (refunds, losses).
+  const nonNegative = model.metrics.filter((m) => m.unit === 'count' || m.unit === 'duration').map((m) => m.id);
+  const negative = await queryRows(
+    db,
+    `SELECT metric, count(*) AS n, min(value) AS lowest FROM metric_values WHERE value < 0 AND metric IN (${nonNegative.map(sqlString).join(', ')}) GROUP BY metric ORDER BY metric`,
+  );
+  for (const metric of model.metrics) {
+    const bad = negative.find((r) => r.metric === metric.id);
+    if (bad) checks.push({ name: 'no impossible values', source: metric.id, status: 'fail', detail: `${Number(bad.n)} values below zero (lowest ${Number(bad.lowest)}); ${metric.label} cannot be negative. Check its expression and sources.` });
+  }
+  const completeness = await queryRows(
+    db,
+    `WITH spans AS (
+       SELECT metric, business_line, min(period_start) AS first, count(*) AS present
+       FROM metric_values WHERE grain = 'month' AND dimension IS NULL GROUP BY ALL
+     )
+     SELECT metric, business_line, present, datediff('month', first, date_trunc('month', getvariable('period_end'))) + 1 AS expected FROM spans ORDER BY ALL`,
+  );
+  for (const metric of model.metrics) {
+    const rows = completeness.filter((r) => r.metric === metric.id);
+    const expected = rows.reduce((s, r) => s + Number(r.expected), 0);
+    const present = rows.reduce((s, r) => s + Number(r.present), 0);
+    const share = expected === 0 ? 0 : present / expected;
+    const ok = expected > 0 && share >= metric.slo.completeness;
+    const missing = rows.filter((r) => Number(r.present) < Number(r.expected)).map((r) => `${String(r.business_line)} ${Number(r.expected) - Number(r.present)}`);
+    checks.push({
+      name: 'completeness',
+      source: metric.id,
+      status: ok ? 'pass' : 'warn',
+      detail: expected === 0 ? 'no values at all' : `${present} of ${expected} months present (SLO ${Math.round(metric.slo.completeness * 100)}%)${missing.length > 0 ? `; months missing: ${missing.join(', ')}` : ''}.`,
+    });
+  }
+  const jumps = await queryRows(
+    db,
+    `WITH series AS (
+       SELECT metric, period_start, value, lag(value) OVER (PARTITION BY metric ORDER BY period_start) AS previous
+       FROM metric_values WHERE grain = 'month' AND dimension IS NULL AND business_line = 'All'
+     )
+     SELECT metric, strftime(period_start, '%Y-%m') AS month, value, previous FROM series
+     WHERE period_start > date_trunc('month', getvariable('period_end')) - INTERVAL 3 MONTH
+       AND previous IS NOT NULL AND previous <> 0 AND abs(value / previous - 1) > ${model.calendar.checks.jumpWarning}
+     ORDER BY metric, month`,
+  );
+  for (const jump of jumps) {
+    const change = Number(jump.value) / Number(jump.previous) - 1;
+    checks.push({ name: 'sudden jump', source: String(jump.metric), status: 'warn', detail: `${change > 0 ? 'up' : 'down'} ${Math.abs(Math.round(change * 100))}% in ${String(jump.month)} on the month before; worth a look before publishing.` });
+  }
+  return checks;
+}

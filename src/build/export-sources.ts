@@ -1,0 +1,222 @@
+/**
+ * Export, step 1: raw sources into DuckDB tables, and the checks that need
+ * only the source. Each table keeps the source's columns (renamed columns
+ * merged under their current name) plus `_date`, the row's UK date, and
+ * `_delivered`, the month its file was delivered (null when the source has
+ * no delivery pattern).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Manifest } from '../lib/manifest.ts';
+import type { Source } from '../lib/model-schema.ts';
+import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
+import type { LoadedModel } from './model.ts';
+
+export class ExportError extends Error {
+  override name = 'ExportError';
+}
+
+export interface SourceFile {
+  file: string;
+  bytes: number;
+  sha256: string;
+  delivered: string | null;
+}
+
+type Check = Manifest['checks'][number];
+
+export const tableOf = (source: Source) => sqlIdentifier(`src_${source.id}`);
+
+/** Files matching a source's pattern, with checksums; none is an error that says what to do. */
+export async function sourceFiles(db: DuckDBConnection, root: string, sourcesDir: string, source: Source, where: LoadedModel['where'], index: number): Promise<SourceFile[]> {
+  const pattern = join(sourcesDir, source.files);
+  const rows = await queryRows(db, `SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`);
+  if (rows.length === 0) {
+    throw new ExportError(
+      `${relative(root, pattern)}: no file matches. Source ${source.id} (${where('sources', ['sources', index, 'files'])}) reads it. ` +
+        'Run `npm run demo-data` for the demo extracts, or fix the pattern.',
+    );
+  }
+  return Promise.all(
+    rows.map(async (row) => {
+      const file = String(row.file);
+      const hash = createHash('sha256');
+      let bytes = 0;
+      for await (const chunk of createReadStream(file)) {
+        hash.update(chunk as Buffer);
+        bytes += (chunk as Buffer).length;
+      }
+      return { file: relative(root, file), bytes, sha256: hash.digest('hex'), delivered: deliveredMonth(source, file) };
+    }),
+  );
+}
+
+function deliveredMonth(source: Source, file: string): string | null {
+  if (!source.delivery) return null;
+  const match = new RegExp(source.delivery.pattern).exec(file);
+  return match ? `${match[1]}-${match[2]}` : null;
+}
+
+/** Loads every file of a source into `src_<id>`; a file that does not parse names itself and the line. */
+export async function loadSource(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
+  const list = `[${files.map((f) => sqlString(join(root, f.file))).join(', ')}]`;
+  const types = source.columns.flatMap((c) => [c, ...c.renamedFrom.map((name) => ({ ...c, name }))]).map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`);
+  const reader =
+    source.format === 'csv'
+      ? `read_csv(${list}, header = true, union_by_name = true, filename = true, auto_detect = true, types = {${types.join(', ')}}` +
+        `${source.csv?.delimiter ? `, delim = ${sqlString(source.csv.delimiter)}` : ''}${source.csv?.dateFormat ? `, dateformat = ${sqlString(source.csv.dateFormat)}` : ''})`
+      : `read_json(${list}, format = 'newline_delimited', filename = true, columns = {${source.columns.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ')}})`;
+  const columns = source.columns.map((c) =>
+    c.renamedFrom.length > 0 ? `coalesce(${[c.name, ...c.renamedFrom].map(sqlIdentifier).join(', ')}) AS ${sqlIdentifier(c.name)}` : sqlIdentifier(c.name),
+  );
+  const delivered = source.delivery
+    ? `regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 1) || '-' || regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 2)`
+    : 'NULL::VARCHAR';
+  try {
+    await db.run(`CREATE OR REPLACE TABLE ${tableOf(source)} AS
+      SELECT ${columns.join(', ')}, ${delivered} AS _delivered FROM ${reader}`);
+  } catch (error) {
+    throw new ExportError(
+      `${sourceLocation(error, root) ?? source.files}: could not be read as source ${source.id} declares it (${where('sources', ['sources', index, 'columns'])}).\n` +
+        `${indent(firstLines(error))}\nFix the file, or the source's columns if the extract changed shape.`,
+    );
+  }
+  try {
+    await db.run(`ALTER TABLE ${tableOf(source)} ADD COLUMN _date DATE`);
+    await db.run(`UPDATE ${tableOf(source)} SET _date = ${source.time.date}`);
+  } catch (error) {
+    throw new ExportError(`${where('sources', ['sources', index, 'time', 'date'])}  sources[${index}].time.date: DuckDB could not compute "${source.time.date}".\n${indent(firstLines(error))}`);
+  }
+}
+
+/** The file a DuckDB reader error names, relative to the project, with its line when given. */
+function sourceLocation(error: unknown, root: string): string | null {
+  const message = String((error as Error).message ?? error);
+  const file = /file[: ]+"?([^"\s]+\.(?:csv|jsonl?|json))"?/i.exec(message)?.[1] ?? /\b(\/[^\s"']+\.(?:csv|jsonl?))/.exec(message)?.[1];
+  if (!file) return null;
+  const line = /line[: ]+(\d+)/i.exec(message)?.[1];
+  return `${relative(root, file)}${line ? `:${line}` : ''}`;
+}
+
+export function firstLines(error: unknown, count = 6): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // DuckDB lists every overload after "Candidate functions:"; the first lines say what matters.
+  const useful = message.split(/\n\s*Candidate functions:/)[0]!;
+  return useful.split('\n').filter((line) => line.trim() !== '').slice(0, count).join('\n');
+}
+
+const indent = (text: string) => text.split('\n').map((line) => `  ${line}`).join('\n');
+
+/**
+ * Checks on a loaded source: keys present and unique (exact duplicate rows
+ * are dropped with a warning; rows that share a key but differ fail),
+ * impossible values (below a column's min), empty values, late rows.
+ */
+export async function checkSource(db: DuckDBConnection, source: Source): Promise<Check[]> {
+  const table = tableOf(source);
+  const name = source.id;
+  const checks: Check[] = [];
+  // A dump source repeats its rows in every delivery: keys are unique within one.
+  const key = [...source.primaryKey, ...(source.delivery?.use === 'latest' ? ['_delivered'] : [])].map(sqlIdentifier);
+  const [nullKeys] = await queryRows(db, `SELECT count(*) AS n FROM ${table} WHERE ${key.map((k) => `${k} IS NULL`).join(' OR ')}`);
+  const nullKeyCount = Number(nullKeys?.n);
+  checks.push({
+    name: 'keys are present',
+    source: name,
+    status: nullKeyCount === 0 ? 'pass' : 'fail',
+    detail: nullKeyCount === 0 ? `${source.primaryKey.join(', ')} filled in every row` : `${nullKeyCount} rows have an empty ${source.primaryKey.join(' or ')}; the extract must identify every row.`,
+  });
+
+  const [dupes] = await queryRows(db, `SELECT count(*) - count(DISTINCT (${key.join(', ')})) AS n FROM ${table}`);
+  const duplicateCount = Number(dupes?.n);
+  if (duplicateCount === 0) {
+    checks.push({ name: 'keys are unique', source: name, status: 'pass', detail: `${source.primaryKey.join(', ')} is unique` });
+  } else {
+    const columns = [...source.columns.map((c) => sqlIdentifier(c.name)), '_delivered'].join(', ');
+    const [distinctRows] = await queryRows(db, `SELECT count(*) AS n FROM (SELECT DISTINCT ${columns} FROM ${table})`);
+    const [distinctKeys] = await queryRows(db, `SELECT count(DISTINCT (${key.join(', ')})) AS n FROM ${table}`);
+    if (Number(distinctRows?.n) === Number(distinctKeys?.n)) {
+      await db.run(`CREATE OR REPLACE TABLE ${table} AS SELECT DISTINCT ON (${key.join(', ')}) * FROM ${table} ORDER BY ${key.join(', ')}, _delivered`);
+      checks.push({ name: 'keys are unique', source: name, status: 'warn', detail: `${duplicateCount} exact duplicate ${duplicateCount === 1 ? 'row was' : 'rows were'} dropped (same ${source.primaryKey.join(', ')} and same values).` });
+    } else {
+      const conflicting = Number(distinctRows?.n) - Number(distinctKeys?.n);
+      checks.push({ name: 'keys are unique', source: name, status: 'fail', detail: `${conflicting} ${conflicting === 1 ? 'row shares' : 'rows share'} a ${source.primaryKey.join(', ')} with another row but ${conflicting === 1 ? 'differs' : 'differ'} from it; the export cannot tell which is right. Fix the extract.` });
+    }
+  }
+
+  for (const column of source.columns.filter((c) => c.min !== undefined)) {
+    const [low] = await queryRows(db, `SELECT count(*) AS n, min(${sqlIdentifier(column.name)}) AS lowest FROM ${table} WHERE ${sqlIdentifier(column.name)} < ${column.min}`);
+    const n = Number(low?.n);
+    checks.push({
+      name: `${column.name} is at least ${column.min}`,
+      source: name,
+      status: n === 0 ? 'pass' : 'fail',
+      detail: n === 0 ? `no value below ${column.min}` : `${n} rows have ${column.name} below ${column.min} (lowest ${String(low?.lowest)}), which cannot happen; fix the extract.`,
+    });
+  }
+
+  const nullable = source.columns.filter((c) => !source.primaryKey.includes(c.name) && !c.personal);
+  const [empties] = await queryRows(db, `SELECT ${nullable.map((c) => `count(*) FILTER (WHERE ${sqlIdentifier(c.name)} IS NULL) AS ${sqlIdentifier(c.name)}`).join(', ')} FROM ${table}`);
+  const withEmpty = Object.entries(empties ?? {}).filter(([, n]) => Number(n) > 0);
+  checks.push({
+    name: 'empty values',
+    source: name,
+    status: 'pass',
+    detail: withEmpty.length === 0 ? 'none' : `empty in ${withEmpty.map(([c, n]) => `${c} (${n} rows)`).join(', ')}; the model's SQL decides what they mean.`,
+  });
+
+  if (source.delivery) {
+    const [late] = await queryRows(db, `SELECT count(*) AS n FROM ${table} WHERE strftime(_date, '%Y-%m') < _delivered`);
+    const n = Number(late?.n);
+    checks.push({
+      name: 'late rows',
+      source: name,
+      status: 'pass',
+      detail: n === 0 ? 'none' : `${n} rows arrived in a later month's file than their date; a snapshot counts them once their file has arrived.`,
+    });
+  }
+  return checks;
+}
+
+/** Freshness and completeness of a source as of a period's end, against its SLO. */
+export async function sourceTimeliness(db: DuckDBConnection, source: Source, periodEnd: string): Promise<{ latest: string | null; lagDays: number | null; checks: Check[] }> {
+  const view = sqlIdentifier(source.id);
+  const [row] = await queryRows(db, `SELECT strftime(max(_date), '%Y-%m-%d') AS latest, strftime(min(_date), '%Y-%m-%d') AS earliest FROM ${view}`);
+  const latest = row?.latest ? String(row.latest) : null;
+  const lagDays = latest ? Math.round((Date.parse(periodEnd) - Date.parse(latest)) / 86_400_000) : null;
+  const checks: Check[] = [];
+  const fresh = lagDays !== null && lagDays <= source.slo.freshnessDays;
+  checks.push({
+    name: 'freshness',
+    source: source.id,
+    status: fresh ? 'pass' : 'warn',
+    detail: latest === null ? 'no rows yet' : `latest row ${latest}, ${lagDays} days before the period ends (SLO: within ${source.slo.freshnessDays})${fresh ? '' : '; the SLO is broken'}.`,
+  });
+  if (source.slo.expected === 'monthly') {
+    checks.push({ name: 'completeness', source: source.id, status: 'pass', detail: 'monthly dump; the latest delivered file is used' });
+    return { latest, lagDays, checks };
+  }
+  const step = source.slo.expected === 'daily' ? 1 : 7;
+  const gaps = await queryRows(
+    db,
+    `WITH expected AS (
+       SELECT unnest(range(min(_date), max(_date) + 1, INTERVAL ${step} DAY))::DATE AS d FROM ${view}
+     ), present AS (SELECT DISTINCT ${step === 1 ? '_date' : 'date_trunc(\'week\', _date)::DATE'} AS d FROM ${view}),
+     missing AS (SELECT e.d FROM expected e ANTI JOIN present p ON ${step === 1 ? 'p.d = e.d' : "p.d = date_trunc('week', e.d)::DATE"}),
+     runs AS (SELECT d, d - ${step} * row_number() OVER (ORDER BY d)::INTEGER AS run FROM missing)
+     SELECT strftime(min(d), '%Y-%m-%d') AS first, strftime(max(d), '%Y-%m-%d') AS last, count(*) AS n FROM runs GROUP BY run ORDER BY first`,
+  );
+  const unit = step === 1 ? 'day' : 'week';
+  checks.push({
+    name: 'completeness',
+    source: source.id,
+    status: gaps.length === 0 ? 'pass' : 'warn',
+    detail:
+      gaps.length === 0
+        ? `a row for every ${unit}`
+        : `no rows for ${gaps.map((g) => (g.first === g.last ? String(g.first) : `${String(g.first)} to ${String(g.last)}`) + ` (${Number(g.n)} ${unit}${Number(g.n) === 1 ? '' : 's'})`).join(', ')}; metrics over those ${unit}s are too low.`,
+  });
+  return { latest, lagDays, checks };
+}

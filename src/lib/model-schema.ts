@@ -1,0 +1,109 @@
+/**
+ * The semantic model's contract (data/model/*.yaml), defined once; its types
+ * are derived from it. Shared: the export validates against it, and the
+ * site's dictionary, tree and dashboard read the same types.
+ */
+import { z } from 'zod';
+
+const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'an id is lower-case letters, digits and underscores, starting with a letter');
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month is written YYYY-MM, for example 2027-03');
+const text = z.string().min(1);
+
+export const UNITS = ['count', 'currency', 'percent', 'ratio', 'duration'] as const;
+export const RELATIONS = ['sum', 'product', 'ratio', 'influences'] as const;
+
+export const calendarSchema = z.strictObject({
+  timeZone: text,
+  grains: z.array(z.strictObject({ id: z.enum(['month', 'week']), label: text })).min(1),
+  fiscalYear: z.strictObject({ description: text, allocation: text }),
+  businessLines: z.array(z.strictObject({ id: text, description: text })).min(1),
+  privacy: z.strictObject({ minimumGroupSize: z.number().int().min(1) }),
+  checks: z.strictObject({ jumpWarning: z.number().positive() }),
+});
+
+const column = z.strictObject({
+  name: text,
+  type: text,
+  personal: z.boolean().default(false),
+  renamedFrom: z.array(text).default([]),
+  min: z.number().optional(),
+  description: text.optional(),
+});
+
+export const sourceSchema = z.strictObject({
+  id,
+  label: text,
+  description: text,
+  owner: text,
+  cadence: text,
+  consumers: z.array(text).min(1),
+  files: text,
+  format: z.enum(['csv', 'json']),
+  csv: z.strictObject({ delimiter: z.string().length(1).optional(), dateFormat: text.optional() }).optional(),
+  delivery: z.strictObject({ pattern: text, use: z.enum(['all', 'latest']).default('all') }).optional(),
+  columns: z.array(column).min(1),
+  time: z.strictObject({ date: text, calendar: text }),
+  primaryKey: z.array(text).min(1),
+  slo: z.strictObject({ freshnessDays: z.number().int().min(0), expected: z.enum(['daily', 'weekly', 'monthly']) }),
+});
+
+export const factSchema = z.strictObject({
+  id,
+  label: text,
+  description: text,
+  entity: text.nullable(),
+  sources: z.array(id).min(1),
+  grains: z.array(z.enum(['month', 'week'])).optional(),
+  columns: z.array(z.strictObject({ name: text, description: text })),
+  dimensions: z.array(z.strictObject({ id, column: text, label: text })).default([]),
+  sql: text,
+});
+
+export const metricSchema = z.strictObject({
+  id,
+  label: text,
+  description: text,
+  owner: text,
+  unit: z.enum(UNITS),
+  direction: z.enum(['up', 'down']),
+  northStar: z.boolean().default(false),
+  source: id,
+  expression: text,
+  filter: text.optional(),
+  grains: z.array(z.enum(['month', 'week'])).min(1),
+  dimensions: z.array(id).default([]),
+  targets: z.array(z.strictObject({ value: z.number(), by: month, businessLine: text.default('All') })).default([]),
+  slo: z.strictObject({ freshnessDays: z.number().int().min(0), completeness: z.number().min(0).max(1) }),
+  tree: z.strictObject({ relation: z.enum(RELATIONS), drivers: z.array(id).min(1) }).optional(),
+});
+
+export const strategySchema = z.strictObject({
+  vision: text,
+  goals: z.array(z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), title: text, metric: id, target: z.number(), by: month })).min(1),
+  hypotheses: z.array(
+    z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), initiative: text, goal: text, metric: id, since: month }),
+  ),
+});
+
+export type Calendar = z.infer<typeof calendarSchema>;
+export type Source = z.infer<typeof sourceSchema>;
+export type Fact = z.infer<typeof factSchema>;
+export type Metric = z.infer<typeof metricSchema>;
+export type Strategy = z.infer<typeof strategySchema>;
+
+export interface Model {
+  calendar: Calendar;
+  sources: Source[];
+  facts: Fact[];
+  metrics: Metric[];
+  strategy: Strategy;
+}
+
+/** The files of the model and the schema of each. */
+export const MODEL_FILES = {
+  calendar: { file: 'calendar.yaml', schema: calendarSchema },
+  sources: { file: 'sources.yaml', schema: z.strictObject({ sources: z.array(sourceSchema).min(1) }) },
+  facts: { file: 'facts.yaml', schema: z.strictObject({ facts: z.array(factSchema).min(1) }) },
+  metrics: { file: 'metrics.yaml', schema: z.strictObject({ metrics: z.array(metricSchema).min(1) }) },
+  strategy: { file: 'strategy.yaml', schema: strategySchema },
+} as const;
