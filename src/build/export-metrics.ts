@@ -12,14 +12,13 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Manifest } from '../lib/manifest.ts';
+import { factQueries } from '../lib/metric-sql.ts';
 import type { Fact, Metric, Model } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { ExportError, firstLines } from './export-sources.ts';
 import type { LoadedModel } from './model.ts';
 
 type Check = Manifest['checks'][number];
-
-export const PERIOD_START = { month: "date_trunc('month', date)::DATE", week: "date_trunc('week', date)::DATE" } as const;
 
 export const factTable = (fact: Fact) => sqlIdentifier(`fact_${fact.id}`);
 
@@ -42,72 +41,20 @@ export async function buildFacts(db: DuckDBConnection, model: Model, where: Load
   }
 }
 
-/** Computes every metric into `metric_values` for the current period. */
+/** Computes every metric into `metric_values` for the current period (queries: src/lib/metric-sql.ts). */
 export async function computeMetrics(db: DuckDBConnection, model: Model, where: LoadedModel['where']): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE metric_values (grain VARCHAR, period_start DATE, business_line VARCHAR, dimension VARCHAR, dimension_value VARCHAR, metric VARCHAR, value DOUBLE)`);
-  const minimum = model.calendar.privacy.minimumGroupSize;
   for (const fact of model.facts) {
     const metrics = model.metrics.filter((m) => m.source === fact.id);
-    const groups = Map.groupBy(metrics, (m) => m.filter ?? '');
-    for (const [filter, group] of groups) {
-      for (const grain of ['month', 'week'] as const) {
-        const forGrain = group.filter((m) => m.grains.includes(grain));
-        if (forGrain.length === 0) continue;
-        const base = `(SELECT *, ${PERIOD_START[grain]} AS _period FROM ${factTable(fact)}${filter ? ` WHERE ${filter}` : ''})`;
-        await run(db, model, where, forGrain, totalsQuery(fact, grain, base, forGrain));
-        for (const dimension of fact.dimensions) {
-          const withDimension = forGrain.filter((m) => m.dimensions.includes(dimension.id));
-          if (withDimension.length === 0) continue;
-          for (const perLine of [true, false]) {
-            await run(db, model, where, withDimension, breakdownQuery(fact, grain, base, withDimension, dimension, perLine, minimum));
-          }
-        }
-      }
+    for (const query of factQueries(factTable(fact), fact, metrics, model.calendar.privacy.minimumGroupSize)) {
+      await run(db, model, where, query.metrics, query.sql);
     }
   }
 }
 
-function aggregates(metrics: Metric[]): string {
-  return metrics.map((m) => `(${m.expression})::DOUBLE AS ${sqlIdentifier(m.id)}`).join(',\n       ');
-}
-
-function totalsQuery(fact: Fact, grain: string, base: string, metrics: Metric[]): string {
-  void fact;
-  return `
-    SELECT ${sqlString(grain)} AS grain, _period AS period_start, CASE WHEN grouping(business_line) = 1 THEN 'All' ELSE business_line END AS business_line,
-           NULL::VARCHAR AS dimension, NULL::VARCHAR AS dimension_value,
-           ${aggregates(metrics)}
-    FROM ${base}
-    GROUP BY GROUPING SETS ((_period, business_line), (_period))`;
-}
-
-function breakdownQuery(fact: Fact, grain: string, base: string, metrics: Metric[], dimension: Fact['dimensions'][number], perLine: boolean, minimum: number): string {
-  const line = perLine ? 'business_line' : "'All'";
-  const keys = perLine ? '_period, business_line' : '_period';
-  const value = `coalesce(${sqlIdentifier(dimension.column)}::VARCHAR, 'Unknown')`;
-  const size = fact.entity ? `count(DISTINCT ${sqlIdentifier(fact.entity)})` : 'count(*)';
-  return `
-    WITH rows AS (SELECT *, ${value} AS _value FROM ${base}),
-    -- cells with too few distinct ${fact.entity ?? 'rows'} are folded into "Other" (privacy)
-    cells AS (SELECT ${keys}, _value, ${size} < ${minimum} AS _small FROM rows GROUP BY ${keys}, _value),
-    folded AS (
-      SELECT r.*, CASE WHEN c._small THEN 'Other' ELSE r._value END AS _shown
-      FROM rows r JOIN cells c USING (${keys}, _value)
-    )
-    SELECT ${sqlString(grain)} AS grain, _period AS period_start, ${line} AS business_line,
-           ${sqlString(dimension.id)} AS dimension, _shown AS dimension_value,
-           ${aggregates(metrics)}
-    FROM folded
-    GROUP BY ${keys}, _shown
-    HAVING ${size} >= ${minimum}`;
-}
-
 async function run(db: DuckDBConnection, model: Model, where: LoadedModel['where'], metrics: Metric[], sql: string): Promise<void> {
-  const ids = metrics.map((m) => sqlIdentifier(m.id)).join(', ');
   try {
-    await db.run(`INSERT INTO metric_values
-      SELECT grain, period_start, business_line, dimension, dimension_value, metric, value
-      FROM (${sql}) UNPIVOT (value FOR metric IN (${ids}))`);
+    await db.run(`INSERT INTO metric_values ${sql}`);
   } catch (error) {
     // Find the metric whose expression fails on its own, to name it.
     for (const metric of metrics) {

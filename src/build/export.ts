@@ -47,6 +47,11 @@ export interface ExportOptions {
   history?: number;
   /** Remake an existing snapshot whose inputs changed (the old one is kept in .replaced/). */
   replace?: boolean;
+  /**
+   * Test tooling only: also write each period's fact tables as Parquet here
+   * (they hold personal data, so never under public/).
+   */
+  factsDir?: string;
   /** DuckDB memory limit, e.g. "4GB". */
   memoryLimit?: string;
   effects: ExportEffects;
@@ -111,6 +116,12 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
         );
       }
       const manifest = await computePeriod(db, loaded, files, period, sourceChecks, { inputs, modelFiles, root, effects });
+      if (options.factsDir) {
+        mkdirSync(join(options.factsDir, period), { recursive: true });
+        for (const fact of model.facts) {
+          await db.run(`COPY ${sqlIdentifier(`fact_${fact.id}`)} TO ${sqlString(join(options.factsDir, period, `${fact.id}.parquet`))} (FORMAT parquet)`);
+        }
+      }
       results.push(await writeSnapshot(db, options, period, manifest, existing !== null));
     }
     writeLatest(options.snapshotsDir);

@@ -1,0 +1,97 @@
+/**
+ * SQL for computing metrics from a fact table, shared by the export (native
+ * DuckDB) and anything that must reproduce its numbers (DuckDB-WASM, tests).
+ * Pure string building: no engine, no I/O. Each query returns one row per
+ * period × business line (× dimension value) with one column per metric.
+ */
+import type { Fact, Metric } from './model-schema.ts';
+
+export type Grain = 'month' | 'week';
+
+/** The first day of a row's reporting period: calendar month, or ISO week (Monday). */
+export const PERIOD_START: Record<Grain, string> = {
+  month: "date_trunc('month', date)::DATE",
+  week: "date_trunc('week', date)::DATE",
+};
+
+export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** The fact's rows with their period, narrowed by a metric filter. */
+export function factRows(table: string, grain: Grain, filter = ''): string {
+  return `(SELECT *, ${PERIOD_START[grain]} AS _period FROM ${table}${filter ? ` WHERE ${filter}` : ''})`;
+}
+
+function aggregates(metrics: Metric[]): string {
+  return metrics.map((m) => `(${m.expression})::DOUBLE AS ${quote(m.id)}`).join(',\n       ');
+}
+
+/** Metrics per period and business line, plus the company total ('All'), computed not summed. */
+export function totalsQuery(rows: string, grain: Grain, metrics: Metric[]): string {
+  return `
+    SELECT ${literal(grain)} AS grain, _period AS period_start, CASE WHEN grouping(business_line) = 1 THEN 'All' ELSE business_line END AS business_line,
+           NULL::VARCHAR AS dimension, NULL::VARCHAR AS dimension_value,
+           ${aggregates(metrics)}
+    FROM ${rows}
+    GROUP BY GROUPING SETS ((_period, business_line), (_period))`;
+}
+
+/**
+ * Metrics per period, business line (or 'All') and dimension value. Cells
+ * with fewer distinct entities than `minimum` are folded into "Other" and
+ * recomputed; an "Other" still under `minimum` is left out.
+ */
+export function breakdownQuery(
+  rows: string,
+  grain: Grain,
+  metrics: Metric[],
+  fact: Pick<Fact, 'entity'>,
+  dimension: Fact['dimensions'][number],
+  perLine: boolean,
+  minimum: number,
+): string {
+  const line = perLine ? 'business_line' : "'All'";
+  const keys = perLine ? '_period, business_line' : '_period';
+  const size = fact.entity ? `count(DISTINCT ${quote(fact.entity)})` : 'count(*)';
+  return `
+    WITH rows AS (SELECT *, coalesce(${quote(dimension.column)}::VARCHAR, 'Unknown') AS _value FROM ${rows}),
+    -- cells with too few distinct ${fact.entity ?? 'rows'} are folded into "Other" (privacy)
+    cells AS (SELECT ${keys}, _value, ${size} < ${minimum} AS _small FROM rows GROUP BY ${keys}, _value),
+    folded AS (
+      SELECT r.*, CASE WHEN c._small THEN 'Other' ELSE r._value END AS _shown
+      FROM rows r JOIN cells c USING (${keys}, _value)
+    )
+    SELECT ${literal(grain)} AS grain, _period AS period_start, ${line} AS business_line,
+           ${literal(dimension.id)} AS dimension, _shown AS dimension_value,
+           ${aggregates(metrics)}
+    FROM folded
+    GROUP BY ${keys}, _shown
+    HAVING ${size} >= ${minimum}`;
+}
+
+/** Turns a wide query's metric columns into long rows (grain, period_start, business_line, dimension, dimension_value, metric, value). */
+export function longForm(query: string, metrics: Metric[]): string {
+  return `SELECT grain, period_start, business_line, dimension, dimension_value, metric, value
+          FROM (${query}) UNPIVOT (value FOR metric IN (${metrics.map((m) => quote(m.id)).join(', ')}))`;
+}
+
+/** Every query the export runs for one fact: [metrics, sql] pairs in long form. */
+export function factQueries(table: string, fact: Fact, metrics: Metric[], minimum: number): { metrics: Metric[]; sql: string }[] {
+  const queries: { metrics: Metric[]; sql: string }[] = [];
+  for (const [filter, group] of Map.groupBy(metrics, (m) => m.filter ?? '')) {
+    for (const grain of ['month', 'week'] as const) {
+      const forGrain = group.filter((m) => m.grains.includes(grain));
+      if (forGrain.length === 0) continue;
+      const rows = factRows(table, grain, filter);
+      queries.push({ metrics: forGrain, sql: longForm(totalsQuery(rows, grain, forGrain), forGrain) });
+      for (const dimension of fact.dimensions) {
+        const withDimension = forGrain.filter((m) => m.dimensions.includes(dimension.id));
+        if (withDimension.length === 0) continue;
+        for (const perLine of [true, false]) {
+          queries.push({ metrics: withDimension, sql: longForm(breakdownQuery(rows, grain, withDimension, fact, dimension, perLine, minimum), withDimension) });
+        }
+      }
+    }
+  }
+  return queries;
+}

@@ -1,0 +1,167 @@
+/**
+ * The export on the tiny company (tiny-company.ts): every number below is
+ * worked out by hand from the rows there.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, queryRows } from '../../src/build/duckdb.ts';
+import { type ExportResult, exportSnapshots } from '../../src/build/export.ts';
+import { modelWith, quietEffects, ROOT, writeSources } from './tiny-company.ts';
+
+type Values = (metric: string, grain: string, line: string, start: string, dimension?: [string, string]) => number | undefined;
+
+async function valuesOf(result: ExportResult): Promise<{ value: Values; rows: Record<string, unknown>[] }> {
+  const db = await openDatabase();
+  const rows = await queryRows(
+    db,
+    `SELECT metric, grain, business_line, strftime(period_start, '%Y-%m-%d') AS start, dimension, dimension_value, value FROM read_parquet('${join(result.dir, 'metrics.parquet')}')`,
+  );
+  const value: Values = (metric, grain, line, start, dimension) =>
+    rows.find(
+      (r) =>
+        r.metric === metric && r.grain === grain && r.business_line === line && r.start === start &&
+        (dimension ? r.dimension === dimension[0] && r.dimension_value === dimension[1] : r.dimension === null),
+    )?.value as number | undefined;
+  return { value, rows };
+}
+
+async function exportTiny(options: { modelDir?: string } = {}) {
+  const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-snapshots-'));
+  const [result] = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, period: '2027-01', effects: quietEffects(), ...options });
+  return result!;
+}
+
+describe('the export on a tiny hand-made company', () => {
+  let result: ExportResult;
+  let value: Values;
+  let rows: Record<string, unknown>[];
+  beforeAll(async () => {
+    result = await exportTiny();
+    ({ value, rows } = await valuesOf(result));
+  });
+
+  it('maps both portals into one vocabulary: bookings, users, sign-ups per line and in total', () => {
+    // December: CU-1 signs up, searches, books; CU-2 visits (once on time, once in a late row); P#1 signs up and searches.
+    expect(value('bookings', 'month', 'Casting', '2026-12-01')).toBe(1);
+    expect(value('bookings', 'month', 'Production', '2026-12-01')).toBe(0);
+    expect(value('bookings', 'month', 'All', '2026-12-01')).toBe(1);
+    expect(value('active_users', 'month', 'Casting', '2026-12-01')).toBe(2);
+    expect(value('active_users', 'month', 'All', '2026-12-01')).toBe(3);
+    expect(value('new_users', 'month', 'All', '2026-12-01')).toBe(2);
+    expect(value('returning_users', 'month', 'Casting', '2026-12-01')).toBe(1);
+    // January: CU-2 searches and books, CU-3 signs up, CU-1 shares; P#1 books, P#2 visits.
+    expect(value('bookings', 'month', 'All', '2027-01-01')).toBe(2);
+    expect(value('active_users', 'month', 'All', '2027-01-01')).toBe(5);
+    expect(value('sharing_adoption', 'month', 'Casting', '2027-01-01')).toBeCloseTo(1 / 3, 12);
+    expect(value('sharing_adoption', 'month', 'All', '2027-01-01')).toBeCloseTo(1 / 5, 12);
+    expect(value('conversion_rate', 'month', 'All', '2027-01-01')).toBeCloseTo(2 / 5, 12);
+  });
+
+  it('computes ratios over the total rather than averaging the lines, and the tree multiplies out', () => {
+    expect(value('bookings_per_active_user', 'month', 'All', '2026-12-01')).toBeCloseTo(1 / 3, 12);
+    expect(value('search_rate', 'month', 'All', '2026-12-01')).toBeCloseTo(2 / 3, 12);
+    expect(value('bookings_per_searcher', 'month', 'All', '2026-12-01')).toBeCloseTo(1 / 2, 12);
+    // bookings per active user = search rate × bookings per searcher
+    expect(value('search_rate', 'month', 'All', '2026-12-01')! * value('bookings_per_searcher', 'month', 'All', '2026-12-01')!).toBeCloseTo(
+      value('bookings_per_active_user', 'month', 'All', '2026-12-01')!,
+      12,
+    );
+  });
+
+  it('spreads a fiscal week that crosses a month boundary over its days: 4/7 to December, 3/7 to January', () => {
+    // FY2026 week 40 = Mon 28 Dec 2026 – Sun 3 Jan 2027: Casting £700, Production £1,400. Week 41: Casting £350.
+    expect(value('revenue', 'month', 'Casting', '2026-12-01')).toBeCloseTo(400, 9);
+    expect(value('revenue', 'month', 'Production', '2026-12-01')).toBeCloseTo(800, 9);
+    expect(value('revenue', 'month', 'All', '2026-12-01')).toBeCloseTo(1200, 9);
+    expect(value('revenue', 'month', 'Casting', '2027-01-01')).toBeCloseTo(300 + 350, 9);
+    expect(value('revenue', 'month', 'All', '2027-01-01')).toBeCloseTo(300 + 350 + 600, 9);
+    // Costs are a tenth of revenue here, so the margin is 90%.
+    expect(value('gross_margin', 'month', 'All', '2026-12-01')).toBeCloseTo(0.9, 12);
+  });
+
+  it('reports ISO week 53 of 2026 (28 Dec – 3 Jan) as one week, across the year end', () => {
+    expect(value('revenue', 'week', 'Casting', '2026-12-28')).toBeCloseTo(700, 9);
+    expect(value('revenue', 'week', 'All', '2026-12-28')).toBeCloseTo(2100, 9);
+    // Events in W53: CU-1's booking on 31 Dec and CU-2's on 2 Jan; P#1 only signs up and searches.
+    expect(value('bookings', 'week', 'Casting', '2026-12-28')).toBe(2);
+    expect(value('active_users', 'week', 'All', '2026-12-28')).toBe(3);
+    expect(value('bookings', 'week', 'All', '2027-01-04')).toBe(1);
+    expect(value('active_users', 'week', 'All', '2027-01-04')).toBe(4);
+  });
+
+  it('turns UTC timestamps into UK dates: 23:30 UTC on 30 June is a July ticket', () => {
+    expect(value('tickets_opened', 'month', 'All', '2026-07-01')).toBe(1);
+    expect(value('tickets_opened', 'month', 'All', '2026-06-01')).toBeUndefined();
+    expect(value('resolution_hours', 'month', 'All', '2026-07-01')).toBeCloseTo(6, 9);
+  });
+
+  it('treats a ticket resolved after the snapshot ends as still open', () => {
+    // January: T2 10 h, T4 30 h, T3 resolved in February (open as of 31 January).
+    expect(value('tickets_opened', 'month', 'All', '2027-01-01')).toBe(3);
+    expect(value('resolution_hours', 'month', 'All', '2027-01-01')).toBeCloseTo(20, 9);
+    expect(value('resolution_hours', 'month', 'Casting', '2027-01-01')).toBeCloseTo(30, 9);
+    expect(value('resolved_within_48h', 'month', 'All', '2027-01-01')).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('reads subscriptions from the latest CRM dump and follows them month by month', () => {
+    expect(value('mrr', 'month', 'Casting', '2026-11-01')).toBe(45);
+    expect(value('mrr', 'month', 'All', '2026-12-01')).toBe(60);
+    expect(value('live_subscriptions', 'month', 'All', '2026-12-01')).toBe(2);
+    // January: S2 ended on the 20th (known only from the January dump), S3 started on the 5th.
+    expect(value('mrr', 'month', 'All', '2027-01-01')).toBe(45 + 240);
+    expect(value('subscription_churn', 'month', 'Casting', '2027-01-01')).toBe(0.5);
+    expect(value('new_subscriptions', 'month', 'Production', '2027-01-01')).toBe(1);
+    // No Production subscription was live on 1 January, so its churn has no value rather than 0.
+    expect(value('subscription_churn', 'month', 'Production', '2027-01-01')).toBeUndefined();
+  });
+
+  it('leaves out files delivered after the period, and counts late rows once their file has arrived', () => {
+    // P#2's booking on 31 January arrives in February's file.
+    expect(value('bookings', 'month', 'Production', '2027-01-01')).toBe(1);
+    const late = result.manifest.checks.filter((c) => c.name === 'late rows');
+    expect(late.find((c) => c.source === 'casting_events')?.detail).toBe("1 rows arrived in a later month's file than their date; a snapshot counts them once their file has arrived.");
+    expect(result.manifest.sources.find((s) => s.id === 'production_events')).toMatchObject({ rows: 4, latestEventDate: '2027-01-04' });
+  });
+
+  it('drops exact duplicate rows and says so', () => {
+    expect(result.manifest.checks.find((c) => c.source === 'production_events' && c.name === 'keys are unique')).toEqual({
+      name: 'keys are unique',
+      source: 'production_events',
+      status: 'warn',
+      detail: '1 exact duplicate row was dropped (same id and same values).',
+    });
+  });
+
+  it('publishes no breakdown cell smaller than the minimum group size (5 people by default)', () => {
+    const breakdowns = rows.filter((r) => r.dimension !== null);
+    // Every region cell has under 5 people. Folded together, only January's company-wide
+    // "Other" reaches 5 (CU-1, CU-2, CU-3, P#1, P#2); December's has 3 and is left out.
+    expect(new Set(breakdowns.map((r) => `${String(r.business_line)} ${String(r.start)} ${String(r.dimension_value)}`))).toEqual(new Set(['All 2027-01-01 Other']));
+    expect(value('active_users', 'month', 'All', '2027-01-01', ['region', 'Other'])).toBe(5);
+  });
+
+  it('records what it read and how healthy it was in the manifest', () => {
+    const { manifest } = result;
+    expect(manifest).toMatchObject({ id: '2027-01', periodStart: '2027-01-01', periodEnd: '2027-01-31', created: '2027-02-03T09:00:00.000Z' });
+    expect(manifest.sources.map((s) => s.id)).toEqual(['casting_events', 'production_events', 'finance_weekly', 'crm_subscriptions', 'support_tickets']);
+    expect(manifest.sources.find((s) => s.id === 'production_events')!.files.map((f) => f.file.split('/').pop())).toEqual(['PROD_EXPORT_202701.csv']);
+    expect(manifest.tables[0]!.columns.map((c) => c.name)).toEqual(['grain', 'period_start', 'business_line', 'dimension', 'dimension_value', 'metric', 'value']);
+    expect(manifest.metrics.find((m) => m.id === 'bookings')).toMatchObject({ latestDataDate: '2027-01-04' });
+    expect(manifest.checks.every((c) => c.status !== 'fail')).toBe(true);
+  });
+});
+
+describe('breakdowns with a smaller minimum group size', () => {
+  it('folds cells under the minimum into "Other" and recomputes them; leaves out an "Other" still too small', async () => {
+    const modelDir = modelWith('calendar.yaml', (text) => text.replace('minimumGroupSize: 5', 'minimumGroupSize: 2'));
+    const { value } = await valuesOf(await exportTiny({ modelDir }));
+    // Casting in December: London {CU-1} and Wales {CU-2} are each too small; together, 2 people.
+    expect(value('active_users', 'month', 'Casting', '2026-12-01', ['region', 'London'])).toBeUndefined();
+    expect(value('active_users', 'month', 'Casting', '2026-12-01', ['region', 'Other'])).toBe(2);
+    // The company in December: London {CU-1, P#1} stands; Wales {CU-2} alone is folded, and that Other (1) is left out.
+    expect(value('active_users', 'month', 'All', '2026-12-01', ['region', 'London'])).toBe(2);
+    expect(value('active_users', 'month', 'All', '2026-12-01', ['region', 'Other'])).toBeUndefined();
+  });
+});
