@@ -63,10 +63,11 @@ function deliveredMonth(source: Source, file: string): string | null {
 export async function loadSource(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
   const list = `[${files.map((f) => sqlString(join(root, f.file))).join(', ')}]`;
   const types = source.columns.flatMap((c) => [c, ...c.renamedFrom.map((name) => ({ ...c, name }))]).map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`);
+  const dialect = `header = true, delim = ${sqlString(source.csv?.delimiter ?? ',')}, quote = '"', escape = '"', strict_mode = true` +
+    (source.csv?.dateFormat ? `, dateformat = ${sqlString(source.csv.dateFormat)}` : '');
   const reader =
     source.format === 'csv'
-      ? `read_csv(${list}, header = true, union_by_name = true, filename = true, auto_detect = true, types = {${types.join(', ')}}` +
-        `${source.csv?.delimiter ? `, delim = ${sqlString(source.csv.delimiter)}` : ''}${source.csv?.dateFormat ? `, dateformat = ${sqlString(source.csv.dateFormat)}` : ''})`
+      ? `read_csv(${list}, ${dialect}, union_by_name = true, filename = true, types = {${types.join(', ')}})`
       : `read_json(${list}, format = 'newline_delimited', filename = true, columns = {${source.columns.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ')}})`;
   const columns = source.columns.map((c) =>
     c.renamedFrom.length > 0 ? `coalesce(${[c.name, ...c.renamedFrom].map(sqlIdentifier).join(', ')}) AS ${sqlIdentifier(c.name)}` : sqlIdentifier(c.name),
@@ -78,9 +79,12 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
     await db.run(`CREATE OR REPLACE TABLE ${tableOf(source)} AS
       SELECT ${columns.join(', ')}, ${delivered} AS _delivered FROM ${reader}`);
   } catch (error) {
+    const found = source.format === 'csv' ? await diagnoseCsv(db, root, source, files, dialect) : null;
+    const location = found ? `${found.file}:${found.line}` : (sourceLocation(error, root) ?? source.files);
+    const detail = found ? `  ${found.problem}\n  Line ${found.line} reads: ${found.text}` : indent(firstLines(error));
     throw new ExportError(
-      `${sourceLocation(error, root) ?? source.files}: could not be read as source ${source.id} declares it (${where('sources', ['sources', index, 'columns'])}).\n` +
-        `${indent(firstLines(error))}\nFix the file, or the source's columns if the extract changed shape.`,
+      `${location}: could not be read as source ${source.id} declares it (${where('sources', ['sources', index, 'columns'])}).\n` +
+        `${detail}\nFix the file, or the source's columns if the extract changed shape.`,
     );
   }
   try {
@@ -89,6 +93,40 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
   } catch (error) {
     throw new ExportError(`${where('sources', ['sources', index, 'time', 'date'])}  sources[${index}].time.date: DuckDB could not compute "${source.time.date}".\n${indent(firstLines(error))}`);
   }
+}
+
+/**
+ * Finds the first bad line of a CSV source: reads each file on its own with
+ * the declared types and no guessing, keeping rejected lines (DuckDB's
+ * reject store), and returns the first one.
+ */
+async function diagnoseCsv(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], dialect: string) {
+  const declared = new Map(source.columns.flatMap((c) => [c, ...c.renamedFrom.map((name) => ({ ...c, name }))]).map((c) => [c.name, c.type]));
+  for (const { file } of files) {
+    const header = (await readFirstLine(join(root, file))).split(source.csv?.delimiter ?? ',').map((h) => h.trim().replace(/^"|"$/g, ''));
+    const columns = header.map((name) => `${sqlString(name)}: ${sqlString(declared.get(name) ?? 'VARCHAR')}`).join(', ');
+    try {
+      // Materialised, so every column is converted (a count alone would skip them).
+      await db.run(`CREATE OR REPLACE TEMP TABLE _diagnosis AS SELECT * FROM read_csv(${sqlString(join(root, file))}, ${dialect}, auto_detect = false, columns = {${columns}}, store_rejects = true)`);
+      const [reject] = await queryRows(db, 'SELECT line, error_message, csv_line FROM reject_errors ORDER BY line LIMIT 1');
+      if (reject) return { file, line: Number(reject.line), problem: firstLines(String(reject.error_message), 2), text: String(reject.csv_line) };
+    } catch (error) {
+      const message = String((error as Error).message ?? error);
+      const problem = message.split('\n').filter((l) => l.trim() !== '' && !/^(Original Line|CSV Error on Line)/i.test(l.replace(/^\w+ Error: /, '')));
+      return {
+        file,
+        line: Number(/line:? (\d+)/i.exec(message)?.[1] ?? 1),
+        problem: problem.slice(0, 2).join('\n  ').replace(/^\w+ Error: /, ''),
+        text: /Original Line: (.*)/.exec(message)?.[1] ?? '(not shown by DuckDB)',
+      };
+    }
+  }
+  return null;
+}
+
+async function readFirstLine(path: string): Promise<string> {
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', end: 65_535 })) return String(chunk).split(/\r?\n/)[0] ?? '';
+  return '';
 }
 
 /** The file a DuckDB reader error names, relative to the project, with its line when given. */
@@ -129,14 +167,15 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
     detail: nullKeyCount === 0 ? `${source.primaryKey.join(', ')} filled in every row` : `${nullKeyCount} rows have an empty ${source.primaryKey.join(' or ')}; the extract must identify every row.`,
   });
 
-  const [dupes] = await queryRows(db, `SELECT count(*) - count(DISTINCT (${key.join(', ')})) AS n FROM ${table}`);
+  const keyed = `${table} WHERE ${key.map((k) => `${k} IS NOT NULL`).join(' AND ')}`;
+  const [dupes] = await queryRows(db, `SELECT count(*) - count(DISTINCT (${key.join(', ')})) AS n FROM ${keyed}`);
   const duplicateCount = Number(dupes?.n);
   if (duplicateCount === 0) {
     checks.push({ name: 'keys are unique', source: name, status: 'pass', detail: `${source.primaryKey.join(', ')} is unique` });
   } else {
     const columns = [...source.columns.map((c) => sqlIdentifier(c.name)), '_delivered'].join(', ');
-    const [distinctRows] = await queryRows(db, `SELECT count(*) AS n FROM (SELECT DISTINCT ${columns} FROM ${table})`);
-    const [distinctKeys] = await queryRows(db, `SELECT count(DISTINCT (${key.join(', ')})) AS n FROM ${table}`);
+    const [distinctRows] = await queryRows(db, `SELECT count(*) AS n FROM (SELECT DISTINCT ${columns} FROM ${keyed})`);
+    const [distinctKeys] = await queryRows(db, `SELECT count(DISTINCT (${key.join(', ')})) AS n FROM ${keyed}`);
     if (Number(distinctRows?.n) === Number(distinctKeys?.n)) {
       await db.run(`CREATE OR REPLACE TABLE ${table} AS SELECT DISTINCT ON (${key.join(', ')}) * FROM ${table} ORDER BY ${key.join(', ')}, _delivered`);
       checks.push({ name: 'keys are unique', source: name, status: 'warn', detail: `${duplicateCount} exact duplicate ${duplicateCount === 1 ? 'row was' : 'rows were'} dropped (same ${source.primaryKey.join(', ')} and same values).` });

@@ -9,14 +9,15 @@ import { join } from 'node:path';
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { exportSnapshot } from '../../src/build/export.ts';
-import { metrics, sources } from '../../src/build/model.ts';
+import { exportSnapshots } from '../../src/build/export.ts';
 import type { StoryContext } from '../../src/build/story-context.ts';
-import { recordingEffects } from './helpers.ts';
+import { quietEffects, ROOT, writeSources } from './tiny-company.ts';
 
 const FILE = 'src/stories/test-story.mdx';
+// Over the tiny company (tiny-company.ts): revenue in Dec 2026 and Jan 2027 for each line.
 const SQL = `SELECT period_start AS month, business_line, value AS revenue FROM metrics
-  WHERE metric = 'revenue' AND business_line <> 'All' AND ($business_line = 'All' OR business_line = $business_line)
+  WHERE metric = 'revenue' AND grain = 'month' AND dimension IS NULL AND business_line <> 'All'
+    AND ($business_line = 'All' OR business_line = $business_line)
   ORDER BY month, business_line`;
 
 let container: AstroContainer;
@@ -25,14 +26,14 @@ let Select: Parameters<AstroContainer['renderToString']>[0];
 
 beforeAll(async () => {
   const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-components-'));
-  await exportSnapshot({ root: join(import.meta.dirname, '../..'), snapshotsDir, sources, metrics, period: '2026-10', effects: recordingEffects() });
+  await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, period: '2027-01', effects: quietEffects() });
   vi.stubEnv('PLOTLINE_SNAPSHOTS_DIR', snapshotsDir);
   LineChart = (await import('../../src/components/LineChart.astro')).default;
   Select = (await import('../../src/components/Select.astro')).default;
   container = await AstroContainer.create();
 });
 
-function story(inputs: StoryContext['inputs'] = { business_line: 'All' }, snapshot = '2026-10'): { locals: App.Locals } {
+function story(inputs: StoryContext['inputs'] = { business_line: 'All' }, snapshot = '2027-01'): { locals: App.Locals } {
   return { locals: { story: { file: FILE, snapshot, inputs } } };
 }
 
@@ -48,16 +49,17 @@ describe('<LineChart>', () => {
     expect(page.querySelectorAll('.plotline-chart__plot--regular svg g[aria-label="line"] path')).toHaveLength(2);
     expect(page.querySelectorAll('.plotline-chart__plot--compact svg g[aria-label="line"] path')).toHaveLength(2);
     expect(page.querySelector('.plotline-chart__plot--compact svg')!.getAttribute('viewBox')).toBe('0 0 360 280');
-    expect(page.querySelectorAll('tbody tr')).toHaveLength(72); // 36 months × 2 business lines
-    expect(page.querySelector('tbody tr')!.textContent).toBe('Nov 2023Casting£4,028');
-    expect(page.querySelector('.plotline-chart__source')!.textContent).toBe('Source: orders.csv. Data to the end of October 2026 (snapshot 2026-10).');
+    expect(page.querySelectorAll('tbody tr')).toHaveLength(4); // 2 months × 2 business lines
+    // 4/7 of fiscal week 40's £700 falls in December.
+    expect(page.querySelector('tbody tr')!.textContent).toBe('Dec 2026Casting£400');
+    expect(page.querySelector('.plotline-chart__source')!.textContent).toBe('Source: Plotline KPI snapshot. Data to the end of January 2027 (snapshot 2027-01).');
     expect(page.querySelector('figure')!.getAttribute('data-inputs')).toBe('business_line');
   });
 
   it('renders the input default it was given', async () => {
     const page = dom(await container.renderToString(LineChart, { props: chart({}), ...story({ business_line: 'Casting' }) }));
-    expect(page.querySelectorAll('tbody tr')).toHaveLength(36);
-    expect(page.querySelector('svg')!.getAttribute('aria-label')).toMatch(/^Line chart of revenue by month for Casting, Nov 2023 to Oct 2026\./);
+    expect(page.querySelectorAll('tbody tr')).toHaveLength(2);
+    expect(page.querySelector('svg')!.getAttribute('aria-label')).toBe('Line chart of revenue by month for Casting, Dec 2026 to Jan 2027. Latest (Jan 2027): Casting £650.');
   });
 
   it('names the story, the chart and the columns the query really returns when a column is wrong', async () => {

@@ -1,41 +1,48 @@
 /**
- * One SQL dialect, two engines: the demo story's chart SQL must give the same
- * rows in native DuckDB (build time, @duckdb/node-api 1.5) and in DuckDB-WASM
- * (browser, 1.4), with the browser's table loaded exactly as the browser loads
- * it (hyparquet → Flechette Arrow IPC → insertArrowFromIPCStream).
+ * One SQL dialect, two engines. Native DuckDB (build time, @duckdb/node-api
+ * 1.5) and DuckDB-WASM (browser, 1.4; here its Node build, same wasm) must
+ * give the same numbers:
+ * - every metric of one snapshot: the export's values against the same
+ *   metric SQL (src/lib/metric-sql.ts) run in DuckDB-WASM over the same facts;
+ * - the demo story's chart SQL over the snapshot, with the browser's own
+ *   Parquet loader (hyparquet → Flechette Arrow → insertArrowFromIPCStream).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ConsoleLogger, createDuckDB, LogLevel, NODE_RUNTIME } from '@duckdb/duckdb-wasm/blocking';
+import { ConsoleLogger, createDuckDB, type DuckDBConnection as WasmConnection, LogLevel, NODE_RUNTIME } from '@duckdb/duckdb-wasm/blocking';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from '../../src/build/duckdb.ts';
-import { exportSnapshot } from '../../src/build/export.ts';
-import { metrics, sources } from '../../src/build/model.ts';
+import { loadModel } from '../../src/build/model.ts';
 import { toRows } from '../../src/client/arrow-rows.ts';
 import { parquetToArrowIPC } from '../../src/client/parquet-to-arrow.ts';
+import { factQueries, quote } from '../../src/lib/metric-sql.ts';
 import { bindParameters } from '../../src/lib/sql-params.ts';
-import { recordingEffects } from './helpers.ts';
-
-const root = join(import.meta.dirname, '../..');
-const story = readFileSync(join(root, 'src/stories/2026-10-revenue.mdx'), 'utf8');
-const chartSql = /sql=\{`([\s\S]*?)`\}/.exec(story)?.[1];
+import { type DemoSnapshot, demoSnapshot } from './helpers.ts';
+import { ROOT } from './tiny-company.ts';
 
 type Row = Record<string, unknown>;
-let native: (sql: string, values: unknown[]) => Promise<Row[]>;
-let wasm: (sql: string, values: unknown[]) => Row[];
+
+let demo: DemoSnapshot;
+let wasm: WasmConnection;
 let wasmVersion: string;
 
+function wasmRows(sql: string, values: unknown[] = []): Row[] {
+  const statement = wasm.prepare(sql);
+  try {
+    return toRows(statement.query(...values));
+  } finally {
+    statement.close();
+  }
+}
+
+async function loadIntoWasm(file: string, table: string): Promise<void> {
+  const bytes = readFileSync(file);
+  wasm.insertArrowFromIPCStream(await parquetToArrowIPC(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), { name: table, create: true });
+}
+
 beforeAll(async () => {
-  const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-parity-'));
-  const { dir } = await exportSnapshot({ root, snapshotsDir, sources, metrics, period: '2026-10', effects: recordingEffects() });
-  const parquet = join(dir, 'metrics.parquet');
-
-  const nativeDb = await openDatabase();
-  await nativeDb.run(`CREATE VIEW metrics AS SELECT * FROM read_parquet('${parquet}')`);
-  native = (sql, values) => queryRows(nativeDb, sql, values as never);
-
+  demo = await demoSnapshot();
   const dist = dirname(createRequire(import.meta.url).resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
   const db = await createDuckDB(
     { mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: '' }, eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: '' } },
@@ -44,59 +51,76 @@ beforeAll(async () => {
   );
   await db.instantiate();
   db.open({ query: { castBigIntToDouble: true } });
-  const conn = db.connect();
-  conn.query('SET autoinstall_known_extensions = false');
-  conn.query('SET autoload_known_extensions = false');
-  const file = readFileSync(parquet);
-  conn.insertArrowFromIPCStream(await parquetToArrowIPC(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength)), { name: 'metrics', create: true });
-  wasm = (sql, values) => {
-    const statement = conn.prepare(sql);
-    try {
-      return toRows(statement.query(...values));
-    } finally {
-      statement.close();
-    }
-  };
-  wasmVersion = String(toRows(conn.query('SELECT version() AS v'))[0]!.v);
-});
+  wasm = db.connect();
+  wasm.query('SET autoinstall_known_extensions = false');
+  wasm.query('SET autoload_known_extensions = false');
+  wasmVersion = String(wasmRows('SELECT version() AS v')[0]!.v);
+}, 60_000);
 
-/** Rows in a comparable form: ISO dates, numbers to the penny. */
-function normalise(rows: Row[]) {
-  return rows.map((row) =>
-    Object.fromEntries(
-      Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'number' ? Math.round(v * 100) / 100 : v]),
-    ),
-  );
-}
+/** A stable key and a comparable value for a metric row. */
+const key = (r: Row) =>
+  [r.metric, r.grain, r.period_start instanceof Date ? r.period_start.toISOString().slice(0, 10) : r.period_start, r.business_line, r.dimension ?? '', r.dimension_value ?? ''].join('|');
 
-describe('the demo chart SQL in native DuckDB and DuckDB-WASM', () => {
-  it('is found in the demo story', () => {
-    expect(chartSql).toContain('$business_line');
-  });
-
+describe('every metric of a snapshot, native export vs DuckDB-WASM', () => {
   it('runs on two different engine releases', () => {
     expect(wasmVersion).toMatch(/^v1\.4\./);
   });
 
+  it('gives the same value for every metric, grain, business line and breakdown', async () => {
+    const { model } = loadModel(ROOT);
+    const period = demo.result.period;
+    for (const file of readdirSync(join(demo.factsDir, period))) await loadIntoWasm(join(demo.factsDir, period, file), `fact_${file.replace('.parquet', '')}`);
+    const fromWasm = new Map<string, number>();
+    for (const fact of model.facts) {
+      const metrics = model.metrics.filter((m) => m.source === fact.id);
+      for (const query of factQueries(quote(`fact_${fact.id}`), fact, metrics, model.calendar.privacy.minimumGroupSize)) {
+        for (const row of wasmRows(query.sql)) fromWasm.set(key(row), Number(row.value));
+      }
+    }
+    const native = await openDatabase();
+    const exported = await queryRows(native, `SELECT * FROM read_parquet('${join(demo.result.dir, 'metrics.parquet')}')`);
+    expect(exported.length).toBeGreaterThan(10_000);
+    expect(fromWasm.size).toBe(exported.length);
+    const metricsSeen = new Set<string>();
+    const mismatches: string[] = [];
+    for (const row of exported) {
+      metricsSeen.add(String(row.metric));
+      const other = fromWasm.get(key(row));
+      const value = Number(row.value);
+      if (other === undefined || Math.abs(other - value) > 1e-9 * Math.max(1, Math.abs(value))) mismatches.push(`${key(row)}: native ${value}, wasm ${other}`);
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+    expect(metricsSeen.size).toBe(model.metrics.length);
+  });
+});
+
+describe('the demo story chart SQL over a snapshot, in both engines', () => {
+  const story = readFileSync(join(ROOT, 'src/stories/2026-10-revenue.mdx'), 'utf8');
+  const chartSql = /sql=\{`([\s\S]*?)`\}/.exec(story)?.[1];
+
+  beforeAll(async () => {
+    await loadIntoWasm(join(demo.result.dir, 'metrics.parquet'), 'metrics');
+  });
+
+  it('is found in the demo story', () => {
+    expect(chartSql).toContain('$business_line');
+  });
+
   for (const line of ['All', 'Casting', 'Production']) {
     it(`gives the same rows, to the penny, for business line "${line}"`, async () => {
+      const parquet = join(demo.result.dir, 'metrics.parquet');
+      const native = await openDatabase();
+      await native.run(`CREATE VIEW metrics AS SELECT * FROM read_parquet('${parquet}')`);
       const bound = bindParameters(chartSql!, { business_line: line });
-      const fromNative = normalise(await native(bound.sql, bound.values));
-      const fromWasm = normalise(wasm(bound.sql, bound.values));
-      expect(fromNative.length).toBe(line === 'All' ? 72 : 36); // 36 months × lines shown
-      expect(fromWasm).toEqual(fromNative);
+      const normalise = (rows: Row[]) =>
+        rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'number' ? Math.round(v * 100) / 100 : v])));
+      const fromNative = normalise(await queryRows(native, bound.sql, bound.values));
+      expect(fromNative.length).toBe(line === 'All' ? 2 * 43 : 43); // April 2023 to October 2026
+      expect(normalise(wasmRows(bound.sql, bound.values))).toEqual(fromNative);
     });
   }
 
-  it('keeps the column types: dates stay dates and money stays a number', async () => {
-    const bound = bindParameters(chartSql!, { business_line: 'Casting' });
-    const [first] = wasm(bound.sql, bound.values);
-    expect(first!.month).toBeInstanceOf(Date);
-    expect(typeof first!.revenue).toBe('number');
-    expect(typeof first!.business_line).toBe('string');
-  });
-
   it('fails at once, instead of hanging, when a query needs an extension the browser does not have', () => {
-    expect(() => wasm("SELECT * FROM read_parquet('x.parquet')", [])).toThrow(/extension|parquet/i);
+    expect(() => wasmRows("SELECT * FROM read_parquet('x.parquet')")).toThrow(/extension|parquet/i);
   });
 });

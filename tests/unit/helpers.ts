@@ -1,20 +1,26 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExportEffects } from '../../src/build/export.ts';
-import type { Source } from '../../src/build/model.ts';
-import { sources } from '../../src/build/model.ts';
+import { generateDemoData } from '../../src/build/demo/generate.ts';
+import { exportSnapshots, type ExportResult } from '../../src/build/export.ts';
+import { quietEffects, ROOT } from './tiny-company.ts';
 
-/** A temporary project with data/sources/orders.csv holding `lines` under the header. */
-export function projectWith(lines: string[]): { root: string; snapshotsDir: string; source: Source } {
-  const root = mkdtempSync(join(tmpdir(), 'plotline-'));
-  const file = 'orders.csv';
-  writeFileSync(join(root, file), ['order_id,order_date,business_line,customer_id,amount_gbp', ...lines].join('\n') + '\n');
-  return { root, snapshotsDir: join(root, 'snapshots'), source: { ...sources[0]!, file } };
+export interface DemoSnapshot {
+  sourcesDir: string;
+  snapshotsDir: string;
+  factsDir: string;
+  result: ExportResult;
 }
 
-/** Effects that record log lines and use a fixed clock. */
-export function recordingEffects(now = '2026-11-02T09:00:00Z'): ExportEffects & { logs: string[] } {
-  const logs: string[] = [];
-  return { logs, log: (message) => logs.push(message), now: () => new Date(now) };
+/**
+ * The demo company at a small scale (fast), exported for one period, with
+ * the fact tables kept aside for engine-parity checks.
+ */
+export async function demoSnapshot(scale = 0.05, period = '2026-10'): Promise<DemoSnapshot> {
+  const sourcesDir = mkdtempSync(join(tmpdir(), 'plotline-demo-'));
+  const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-demo-snapshots-'));
+  const factsDir = mkdtempSync(join(tmpdir(), 'plotline-demo-facts-'));
+  await generateDemoData({ outDir: sourcesDir, scale });
+  const [result] = await exportSnapshots({ root: ROOT, sourcesDir, snapshotsDir, factsDir, period, effects: quietEffects() });
+  return { sourcesDir, snapshotsDir, factsDir, result: result! };
 }

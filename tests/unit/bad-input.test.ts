@@ -1,0 +1,129 @@
+/**
+ * Bad input: each case gets one clear message naming the file (and line or
+ * key path) and what to do, and leaves every existing snapshot as it was,
+ * even when the export was asked to replace it.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exportSnapshots } from '../../src/build/export.ts';
+import { modelWith, quietEffects, ROOT, TINY, writeSources } from './tiny-company.ts';
+
+let snapshotsDir: string;
+let before: { listing: string[]; manifest: string; parquet: Buffer };
+
+function state() {
+  return {
+    listing: readdirSync(snapshotsDir).sort(),
+    manifest: readFileSync(join(snapshotsDir, '2027-01', 'manifest.json'), 'utf8'),
+    parquet: readFileSync(join(snapshotsDir, '2027-01', 'metrics.parquet')),
+  };
+}
+
+beforeAll(async () => {
+  snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-history-'));
+  await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, period: '2027-01', effects: quietEffects() });
+  before = state();
+});
+
+/** Runs the export over `files` with `modelDir`, asking to replace 2027-01; returns the error message. */
+async function failure(files: Record<string, string>, modelDir?: string): Promise<string> {
+  const error = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(files), snapshotsDir, modelDir, period: '2027-01', replace: true, effects: quietEffects() }).then(
+    () => null,
+    (e: unknown) => e as Error,
+  );
+  expect(error, 'the export should have failed').not.toBeNull();
+  expect(state()).toEqual(before);
+  return error!.message;
+}
+
+/** The text of line `line` of a model file (to check a message points at the right place). */
+function lineOf(modelDir: string, file: string, message: string): string {
+  const line = Number(new RegExp(`${file.replace('.', '\\.')}:(\\d+)`).exec(message)?.[1]);
+  return readFileSync(join(modelDir, file), 'utf8').split('\n')[line - 1] ?? '';
+}
+
+const withFile = (path: string, content: string | null) => {
+  const files = { ...TINY };
+  if (content === null) delete files[path];
+  else files[path] = content;
+  return files;
+};
+
+describe('bad input', () => {
+  it('a missing file: names the pattern, the source and where it is declared, and what to do', async () => {
+    const message = await failure(withFile('support/tickets.jsonl', null));
+    expect(message).toMatch(/support\/tickets\.jsonl: no file matches\. Source support_tickets \(data\/model\/sources\.yaml:\d+\) reads it\. Run `npm run demo-data` for the demo extracts, or fix the pattern\.$/);
+  });
+
+  it('an unparseable CSV row: names the file and line, and shows the line', async () => {
+    const message = await failure(withFile('finance/weekly-report.csv', TINY['finance/weekly-report.csv']!.replace('FY2026,41,PROD,0,0', 'FY2026,41,PROD,0,0,oops')));
+    expect(message).toMatch(/^.*finance\/weekly-report\.csv:5: could not be read as source finance_weekly declares it \(data\/model\/sources\.yaml:\d+\)\./);
+    expect(message).toContain('Line 5 reads: FY2026,41,PROD,0,0,oops');
+    expect(message).toMatch(/Fix the file, or the source's columns if the extract changed shape\.$/);
+  });
+
+  it('an unterminated quote: names the file and line', async () => {
+    const message = await failure(withFile('finance/weekly-report.csv', TINY['finance/weekly-report.csv']!.replace('FY2026,40,PROD,1400,140', 'FY2026,40,"PROD,1400,140')));
+    expect(message).toMatch(/^.*finance\/weekly-report\.csv:\d+: could not be read as source finance_weekly declares it/);
+  });
+
+  it('a value of the wrong type: names the file, line and value', async () => {
+    const message = await failure(withFile('finance/weekly-report.csv', TINY['finance/weekly-report.csv']!.replace('FY2026,41,CAST,350,35', 'FY2026,forty-one,CAST,350,35')));
+    expect(message).toContain('finance/weekly-report.csv');
+    expect(message).toContain('could not be read as source finance_weekly declares it');
+    expect(message).toMatch(/finance\/weekly-report\.csv:4: could not be read/);
+    expect(message).toContain('Line 4 reads: FY2026,forty-one,CAST,350,35');
+    expect(message).toContain('Could not convert string "forty-one" to \'INTEGER\'');
+  });
+
+  it('rows sharing a key with different values: refuses to guess', async () => {
+    const message = await failure(withFile('production-events/PROD_EXPORT_202701.csv', `${TINY['production-events/PROD_EXPORT_202701.csv']}\n4;P#2;CREW_BOOKED;04/01/2027;Wales`));
+    expect(message).toBe(
+      'The export stopped: the sources failed a check, so no snapshot was written or changed.\n' +
+        '  production_events: 1 row shares a id with another row but differs from it; the export cannot tell which is right. Fix the extract.',
+    );
+  });
+
+  it('an empty key and an impossible (negative) value: both reported at once', async () => {
+    const files = withFile('finance/weekly-report.csv', `${TINY['finance/weekly-report.csv']}\nFY2026,42,CAST,-50,10`);
+    files['support/tickets.jsonl'] = `${TINY['support/tickets.jsonl']}\n{"ticket":null,"opened":"2027-01-12T09:00:00Z","resolved":null,"category":"Billing","line":"casting","requester_email":"x@example.invalid"}`;
+    const message = await failure(files);
+    expect(message).toContain('finance_weekly: 1 rows have Revenue (£) below 0 (lowest -50), which cannot happen; fix the extract.');
+    expect(message).toContain('support_tickets: 1 rows have an empty ticket; the extract must identify every row.');
+  });
+
+  it('a metric expression naming an unknown column: names the metric, its line, and the columns there are', async () => {
+    const modelDir = modelWith('metrics.yaml', (t) => t.replace('expression: sum(revenue)', 'expression: sum(revenu)'));
+    const message = await failure(TINY, modelDir);
+    expect(message).toMatch(/metrics\.yaml:\d+ {2}metrics\[9\] \(revenue\): DuckDB cannot compute it over finance\./);
+    expect(message).toContain('revenu');
+    expect(message).toContain('Columns of finance: date, business_line, revenue, costs.');
+    expect(lineOf(modelDir, 'metrics.yaml', message)).toContain('expression: sum(revenu)');
+  });
+
+  it('an unknown dimension: names the key path and the dimensions the source has', async () => {
+    const modelDir = modelWith('metrics.yaml', (t) => t.replace('    dimensions: [region]\n    targets: [{ value: 5200', '    dimensions: [channel]\n    targets: [{ value: 5200'));
+    const message = await failure(TINY, modelDir);
+    expect(message).toMatch(/metrics\.yaml:\d+ {2}metrics\[0\]\.dimensions\[0\]: unknown dimension "channel" for source events\. Its dimensions: region\.$/);
+    expect(lineOf(modelDir, 'metrics.yaml', message)).toContain('dimensions: [channel]');
+  });
+
+  it('a cycle in the metrics tree: shows the loop', async () => {
+    const modelDir = modelWith('metrics.yaml', (t) =>
+      t.replace("    expression: count(DISTINCT user_id) FILTER (WHERE event_type = 'signup')\n", "    expression: count(DISTINCT user_id) FILTER (WHERE event_type = 'signup')\n    tree: { relation: influences, drivers: [bookings] }\n"),
+    );
+    const message = await failure(TINY, modelDir);
+    expect(message).toMatch(
+      /metrics\.yaml:\d+ {2}metrics\[0\]\.tree\.drivers: the metrics tree has a cycle: bookings → active_users → new_users → bookings\. A metric cannot drive itself; remove one of these drivers\.$/,
+    );
+  });
+
+  it('a value the schema does not allow: names the line, the key path and the allowed values', async () => {
+    const modelDir = modelWith('metrics.yaml', (t) => t.replace('    unit: currency\n    direction: up\n    source: finance', '    unit: pounds\n    direction: up\n    source: finance'));
+    const message = await failure(TINY, modelDir);
+    expect(message).toMatch(/metrics\.yaml:\d+ {2}metrics\.\[?9\]?\.unit: .*"count".*"currency".*\.$|metrics\.yaml:\d+ {2}metrics\[9\]\.unit: .*/);
+    expect(lineOf(modelDir, 'metrics.yaml', message)).toContain('unit: pounds');
+  });
+});
