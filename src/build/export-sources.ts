@@ -75,10 +75,16 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
   const delivered = source.delivery
     ? `regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 1) || '-' || regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 2)`
     : 'NULL::VARCHAR';
+  // The row's UK date is computed as the rows stream in (its SQL may use the merged, renamed columns).
+  const load = `CREATE OR REPLACE TABLE ${tableOf(source)} AS
+      SELECT *, ${source.time.date} AS _date FROM (SELECT ${columns.join(', ')}, ${delivered} AS _delivered FROM ${reader})`;
   try {
-    await db.run(`CREATE OR REPLACE TABLE ${tableOf(source)} AS
-      SELECT ${columns.join(', ')}, ${delivered} AS _delivered FROM ${reader}`);
+    await db.run(load);
   } catch (error) {
+    const message = String((error as Error).message ?? error);
+    if (/Binder Error|Catalog Error|Conversion Error.*(timezone|date)/i.test(message) && !/read_csv|read_json|CSV|JSON/.test(message)) {
+      throw new ExportError(`${where('sources', ['sources', index, 'time', 'date'])}  sources[${index}].time.date: DuckDB could not compute "${source.time.date}".\n${indent(firstLines(error))}`);
+    }
     const found = source.format === 'csv' ? await diagnoseCsv(db, root, source, files, dialect) : null;
     const location = found ? `${found.file}:${found.line}` : (sourceLocation(error, root) ?? source.files);
     const detail = found ? `  ${found.problem}\n  Line ${found.line} reads: ${found.text}` : indent(firstLines(error));
@@ -86,12 +92,6 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
       `${location}: could not be read as source ${source.id} declares it (${where('sources', ['sources', index, 'columns'])}).\n` +
         `${detail}\nFix the file, or the source's columns if the extract changed shape.`,
     );
-  }
-  try {
-    await db.run(`ALTER TABLE ${tableOf(source)} ADD COLUMN _date DATE`);
-    await db.run(`UPDATE ${tableOf(source)} SET _date = ${source.time.date}`);
-  } catch (error) {
-    throw new ExportError(`${where('sources', ['sources', index, 'time', 'date'])}  sources[${index}].time.date: DuckDB could not compute "${source.time.date}".\n${indent(firstLines(error))}`);
   }
 }
 

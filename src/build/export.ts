@@ -66,6 +66,12 @@ export interface ExportResult {
 
 export async function exportSnapshots(options: ExportOptions): Promise<ExportResult[]> {
   const { root, effects } = options;
+  // PLOTLINE_EXPORT_TIMING=1 logs how long each step takes (for bench/ and tuning).
+  let mark = performance.now();
+  const timing = (step: string) => {
+    if (process.env.PLOTLINE_EXPORT_TIMING) effects.log(`timing: ${step} ${((performance.now() - mark) / 1000).toFixed(2)} s`);
+    mark = performance.now();
+  };
   const loaded = loadModel(root, options.modelDir);
   const { model } = loaded;
   const scratch = mkdtempSync(join(tmpdir(), 'plotline-export-'));
@@ -78,9 +84,14 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     await registerMacros(db, model);
     const files = new Map<string, SourceFile[]>();
     for (const [index, source] of model.sources.entries()) files.set(source.id, await sourceFiles(db, root, options.sourcesDir, source, loaded.where, index));
-    for (const [index, source] of model.sources.entries()) await loadSource(db, root, source, files.get(source.id)!, loaded.where, index);
+    timing('checksums');
+    for (const [index, source] of model.sources.entries()) {
+      await loadSource(db, root, source, files.get(source.id)!, loaded.where, index);
+      timing(`load ${source.id}`);
+    }
     const sourceChecks = [];
     for (const source of model.sources) sourceChecks.push(...(await checkSource(db, source)));
+    timing('source checks');
     stopOnFailures(sourceChecks, 'the sources');
 
     const periods = options.period ? [options.period] : await defaultPeriods(db, model, options.history ?? 3);
@@ -115,7 +126,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
             `Run the export with --replace to make a new one (the old one is kept under ${relative(root, join(options.snapshotsDir, '.replaced'))}/).`,
         );
       }
-      const manifest = await computePeriod(db, loaded, files, period, sourceChecks, { inputs, modelFiles, root, effects });
+      const manifest = await computePeriod(db, loaded, files, period, sourceChecks, { inputs, modelFiles, root, effects, timing });
       if (options.factsDir) {
         mkdirSync(join(options.factsDir, period), { recursive: true });
         for (const fact of model.facts) {
@@ -168,7 +179,7 @@ async function computePeriod(
   files: Map<string, SourceFile[]>,
   period: string,
   sourceChecks: Manifest['checks'],
-  context: { inputs: string; modelFiles: Manifest['model']; root: string; effects: ExportEffects },
+  context: { inputs: string; modelFiles: Manifest['model']; root: string; effects: ExportEffects; timing: (step: string) => void },
 ): Promise<Manifest> {
   const { periodStart, periodEnd } = monthBounds(period);
   await db.run(`SET VARIABLE period_end = DATE ${sqlString(periodEnd)}`);
@@ -199,9 +210,13 @@ async function computePeriod(
       freshnessOk: timeliness.checks[0]!.status === 'pass',
     });
   }
+  context.timing(`${period} views and timeliness`);
   await buildFacts(db, model, where);
+  context.timing(`${period} facts`);
   await computeMetrics(db, model, where);
+  context.timing(`${period} metrics`);
   const metricChecks = await checkMetrics(db, model);
+  context.timing(`${period} metric checks`);
   checks.push(...metricChecks);
   stopOnFailures(checks, `snapshot ${period}`);
   for (const warning of checks.filter((c) => c.status === 'warn')) context.effects.log(`${period} warning: ${warning.source}: ${warning.detail}`);

@@ -1,0 +1,59 @@
+/**
+ * npm run bench:export [-- --scales 1,10,100]
+ *
+ * For each scale: generates the demo extracts outside the repo (never
+ * committed), runs the export for one period in a child process, and prints
+ * event rows, seconds, rows per second and the child's peak memory (maximum
+ * resident set, from /usr/bin/time). DuckDB streams the extracts into a
+ * scratch database on disk with a memory limit (PLOTLINE_EXPORT_MEMORY,
+ * default 4GB), so memory should stay flat as the scale grows.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase, queryRows } from '../src/build/duckdb.ts';
+import { folderBytes, mb, ROOT } from './lib.ts';
+
+const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,10,100' }, keep: { type: 'boolean', default: false } } });
+const scales = values.scales!.split(',').map(Number);
+const work = join(tmpdir(), 'plotline-bench-export');
+mkdirSync(work, { recursive: true });
+
+/** Runs a node script under /usr/bin/time; returns wall seconds and peak RSS in bytes. */
+function measure(args: string[]): { seconds: number; peak: number; output: string } {
+  const result = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  const [, seconds, kib] = /TIME ([\d.]+) (\d+)/.exec(result.stderr)!;
+  return { seconds: Number(seconds), peak: Number(kib) * 1024, output: result.stdout };
+}
+
+console.log(`Export benchmark on ${process.arch}, ${(await import('node:os')).cpus().length} cores; one period (2026-10).`);
+console.log('scale | event rows | sources on disk | generate | export | events/s (export) | peak memory (export)');
+for (const scale of scales) {
+  const sources = join(work, `scale-${scale}`, 'sources');
+  const snapshots = join(work, `scale-${scale}`, 'snapshots');
+  rmSync(snapshots, { recursive: true, force: true });
+  const generate = existsSync(join(sources, 'finance/weekly-report.csv')) ? null : measure(['scripts/demo-data.ts', '--scale', String(scale), '--out', sources]);
+  const db = await openDatabase();
+  const [row] = await queryRows(
+    db,
+    `SELECT (SELECT count(*) FROM read_csv('${sources}/casting-events/*/*.csv', union_by_name = true)) + (SELECT count(*) FROM read_csv('${sources}/production-events/*.csv', delim = ';')) AS n`,
+  );
+  db.closeSync();
+  const events = Number(row?.n);
+  const run = measure(['scripts/export.ts', '--sources', sources, '--snapshots', snapshots, '--period', '2026-10']);
+  console.log(
+    [
+      scale,
+      events.toLocaleString('en-GB'),
+      mb(folderBytes(sources)),
+      generate ? `${generate.seconds.toFixed(1)} s` : '(reused)',
+      `${run.seconds.toFixed(1)} s`,
+      Math.round(events / run.seconds).toLocaleString('en-GB'),
+      mb(run.peak),
+    ].join(' | '),
+  );
+  if (!values.keep && scale >= 10) rmSync(join(work, `scale-${scale}`), { recursive: true, force: true });
+}
