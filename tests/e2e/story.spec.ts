@@ -30,7 +30,7 @@ test.describe('a story page with JavaScript off', () => {
     const svg = page.locator(`${regular}[role="img"]`);
     await expect(svg).toBeVisible();
     await expect(page.locator(linePaths)).toHaveCount(2);
-    await expect(svg).toHaveAttribute('aria-label', /^Line chart of revenue by month for Casting and Production, Nov 2023 to Oct 2026\. Latest \(Oct 2026\): Casting £[\d,]+, Production £[\d,]+\.$/);
+    await expect(svg).toHaveAttribute('aria-label', /^Line chart of revenue by month for Casting and Production, Apr 2023 to Oct 2026\. Latest \(Oct 2026\): Casting £[\d,]+, Production £[\d,]+\.$/);
   });
 });
 
@@ -56,7 +56,7 @@ test('changing the select re-runs the query in DuckDB-WASM and redraws the right
   const production = await expectedRows(sql, 'Production');
   const shown = await figure.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
   expect(shown).toEqual(production);
-  await expect(page.locator(regular)).toHaveAttribute('aria-label', `Line chart of revenue by month for Production, Nov 2023 to Oct 2026. Latest (Oct 2026): Production ${production.at(-1)![2]}.`);
+  await expect(page.locator(regular)).toHaveAttribute('aria-label', `Line chart of revenue by month for Production, Apr 2023 to Oct 2026. Latest (Oct 2026): Production ${production.at(-1)![2]}.`);
   // Production keeps its colour from the two-line view.
   await expect(page.locator(linePaths)).toHaveAttribute('stroke', '#d55e00');
   // Same design size: no layout jump when the live chart replaces the built one.
