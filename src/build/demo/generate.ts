@@ -16,7 +16,8 @@
  * salt, so the output is the same on every run and thread count. Generated
  * in DuckDB (native), which keeps --scale 100 (~100M events) practical.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fiscalYearStartSql } from '../calendar.ts';
@@ -41,7 +42,9 @@ export async function generateDemoData(options: GenerateOptions): Promise<Record
   const end = options.end ?? '2026-10-31';
   rmSync(outDir, { recursive: true, force: true });
   for (const dir of ['casting-events', 'production-events', 'finance', 'crm', 'support']) mkdirSync(join(outDir, dir), { recursive: true });
-  const db = await openDatabase();
+  // Large scales work in a scratch database on disk that can spill, not in memory.
+  const scratch = scale > 5 ? mkdtempSync(join(tmpdir(), 'plotline-generate-')) : null;
+  const db = scratch ? await openDatabase(join(scratch, 'generate.duckdb'), { temp_directory: join(scratch, 'spill'), memory_limit: '8GB' }) : await openDatabase();
   try {
     await db.run(`SET preserve_insertion_order = true`);
     await makeUsers(db, scale, start, end);
@@ -55,6 +58,7 @@ export async function generateDemoData(options: GenerateOptions): Promise<Record
     return counts;
   } finally {
     db.closeSync();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }
 
