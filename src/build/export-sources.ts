@@ -220,7 +220,11 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
 }
 
 /** Freshness and completeness of a source as of a period's end, against its SLO. */
-export async function sourceTimeliness(db: DuckDBConnection, source: Source, periodEnd: string): Promise<{ latest: string | null; lagDays: number | null; checks: Check[] }> {
+export async function sourceTimeliness(
+  db: DuckDBConnection,
+  source: Source,
+  periodEnd: string,
+): Promise<{ latest: string | null; lagDays: number | null; fresh: boolean; checks: Check[] }> {
   const view = sqlIdentifier(source.id);
   const [row] = await queryRows(db, `SELECT strftime(max(_date), '%Y-%m-%d') AS latest, strftime(min(_date), '%Y-%m-%d') AS earliest FROM ${view}`);
   const latest = row?.latest ? String(row.latest) : null;
@@ -235,7 +239,7 @@ export async function sourceTimeliness(db: DuckDBConnection, source: Source, per
   });
   if (source.slo.expected === 'monthly') {
     checks.push({ name: 'completeness', source: source.id, status: 'pass', detail: 'monthly dump; the latest delivered file is used' });
-    return { latest, lagDays, checks };
+    return { latest, lagDays, fresh, checks };
   }
   const step = source.slo.expected === 'daily' ? 1 : 7;
   const gaps = await queryRows(
@@ -257,5 +261,5 @@ export async function sourceTimeliness(db: DuckDBConnection, source: Source, per
         ? `a row for every ${unit}`
         : `no rows for ${gaps.map((g) => (g.first === g.last ? String(g.first) : `${String(g.first)} to ${String(g.last)}`) + ` (${Number(g.n)} ${unit}${Number(g.n) === 1 ? '' : 's'})`).join(', ')}; metrics over those ${unit}s are too low.`,
   });
-  return { latest, lagDays, checks };
+  return { latest, lagDays, fresh, checks };
 }

@@ -21,7 +21,7 @@ import { type Manifest, manifestSchema, PERIOD } from '../lib/manifest.ts';
 import { MODEL_FILES, type Model } from '../lib/model-schema.ts';
 import { fiscalWeekStartSql } from './calendar.ts';
 import { openDatabase, queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
-import { buildFacts, checkMetrics, computeMetrics } from './export-metrics.ts';
+import { buildFacts, checkMetrics, computeMetrics, factTable } from './export-metrics.ts';
 import { checkSource, ExportError, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
 import { type LoadedModel, loadModel } from './model.ts';
 
@@ -130,7 +130,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
       if (options.factsDir) {
         mkdirSync(join(options.factsDir, period), { recursive: true });
         for (const fact of model.facts) {
-          await db.run(`COPY ${sqlIdentifier(`fact_${fact.id}`)} TO ${sqlString(join(options.factsDir, period, `${fact.id}.parquet`))} (FORMAT parquet)`);
+          await db.run(`COPY ${factTable(fact)} TO ${sqlString(join(options.factsDir, period, `${fact.id}.parquet`))} (FORMAT parquet)`);
         }
       }
       results.push(await writeSnapshot(db, options, period, manifest, existing !== null));
@@ -207,7 +207,7 @@ async function computePeriod(
       latestEventDate: timeliness.latest,
       lagDays: timeliness.lagDays,
       freshnessSloDays: source.slo.freshnessDays,
-      freshnessOk: timeliness.checks[0]!.status === 'pass',
+      freshnessOk: timeliness.fresh,
     });
   }
   context.timing(`${period} views and timeliness`);
