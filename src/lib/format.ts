@@ -3,7 +3,16 @@
  * Shared by the build and the browser so a redrawn chart reads the same.
  */
 
-export type Unit = 'currency' | 'count' | 'ratio' | 'percent';
+/** What a number measures: the model's units. A duration is in hours. */
+export type Unit = 'currency' | 'count' | 'ratio' | 'percent' | 'duration';
+
+export const UNIT_NAMES: Record<Unit, string> = {
+  count: 'a count',
+  currency: 'pounds sterling',
+  percent: 'a percentage',
+  ratio: 'a ratio',
+  duration: 'hours',
+};
 
 const currency = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
 const currencyCompact = new Intl.NumberFormat('en-GB', {
@@ -16,10 +25,14 @@ const count = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const countCompact = new Intl.NumberFormat('en-GB', { notation: 'compact', maximumSignificantDigits: 3 });
 const percent = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
 const ratio = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+const hours = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+const points = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1, signDisplay: 'exceptZero' });
+const signedPercent = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' });
 const monthYear = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
 const longMonthYear = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-/** A value in full: "£41,230", "1,204", "12.5%". */
+/** A value in full: "£41,230", "1,204", "12.5%", "1.45", "11.2 hours". */
 export function formatValue(value: number, unit: Unit): string {
   switch (unit) {
     case 'currency':
@@ -28,21 +41,42 @@ export function formatValue(value: number, unit: Unit): string {
       return percent.format(value);
     case 'ratio':
       return ratio.format(value);
+    case 'duration':
+      return `${hours.format(value)} ${Math.abs(value) === 1 ? 'hour' : 'hours'}`;
     default:
       return count.format(value);
   }
 }
 
-/** A short value for axes and tight spaces: "£41.2k", "1.2k". */
+/** A short value for axes and tight spaces: "£41.2k", "1.2k", "11.2h". */
 export function formatCompact(value: number, unit: Unit): string {
   switch (unit) {
     case 'currency':
       return currencyCompact.format(value);
     case 'count':
       return countCompact.format(value);
+    case 'duration':
+      return `${hours.format(value)}h`;
     default:
       return formatValue(value, unit);
   }
+}
+
+/**
+ * A change between two values, signed, in the unit's own terms: a share moves
+ * in percentage points ("+1.2 pts"), anything else by its amount ("+£3,400",
+ * "−120"). Use `formatRelativeChange` for "+4.5%".
+ */
+export function formatChange(delta: number, unit: Unit): string {
+  if (unit === 'percent') return `${points.format(delta * 100)} pts`;
+  const text = formatValue(Math.abs(delta), unit);
+  return delta > 0 ? `+${text}` : delta < 0 ? `−${text}` : text;
+}
+
+/** "+4.5%", "−12%"; an empty string when the base is zero (no meaningful ratio). */
+export function formatRelativeChange(current: number, previous: number): string {
+  if (previous === 0 || !Number.isFinite(previous)) return '';
+  return signedPercent.format((current - previous) / Math.abs(previous)).replace('-', '−');
 }
 
 /** "Oct 2026" (UTC, so a date never slips a month by time zone). */
@@ -53,4 +87,14 @@ export function formatMonth(date: Date): string {
 /** "October 2026". */
 export function formatLongMonth(date: Date): string {
   return longMonthYear.format(date);
+}
+
+/** "3 November 2026". */
+export function formatDate(date: Date): string {
+  return longDate.format(date);
+}
+
+/** "October 2026" from "2026-10". */
+export function formatPeriod(period: string): string {
+  return formatLongMonth(new Date(`${period}-01T00:00:00Z`));
 }
