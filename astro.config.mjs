@@ -5,6 +5,7 @@ import { defineConfig } from 'astro/config';
 import remarkGfm from 'remark-gfm';
 import { precompress } from './src/build/precompress.ts';
 import { rehypeTables } from './src/build/rehype-tables.ts';
+import { remarkStoryIndex } from './src/build/remark-story-index.ts';
 
 /**
  * The site can live under any path of an internal server, e.g. /insights/.
@@ -17,7 +18,8 @@ export default defineConfig({
   base,
   outDir: process.env.PLOTLINE_OUT_DIR ?? './dist',
   trailingSlash: 'always',
-  integrations: [mdx(), precompress()],
+  // remarkStoryIndex records each story's decisions and cited metrics for the site's registers.
+  integrations: [mdx({ remarkPlugins: [remarkGfm, remarkStoryIndex] }), precompress()],
   markdown: {
     syntaxHighlight: 'prism',
     // remark's pipeline with GitHub-flavoured Markdown (tables, footnotes, task lists);
