@@ -26,3 +26,10 @@ export function storyContext(locals: App.Locals, component: string): StoryContex
 export function inStory(context: StoryContext, message: string): Error {
   return new Error(`${context.file}  ${message}`);
 }
+
+let counter = 0;
+/** A number unique within the build, for element ids (deterministic: same build, same ids). */
+export function nextId(): number {
+  counter += 1;
+  return counter;
+}
