@@ -59,7 +59,7 @@ describe('<LineChart>', () => {
   it('renders the input default it was given', async () => {
     const page = dom(await container.renderToString(LineChart, { props: chart({}), ...story({ business_line: 'Casting' }) }));
     expect(page.querySelectorAll('tbody tr')).toHaveLength(2);
-    expect(page.querySelector('svg')!.getAttribute('aria-label')).toBe('Line chart of revenue by month for Casting, Dec 2026 to Jan 2027. Latest (Jan 2027): Casting £650.');
+    expect(page.querySelector('svg')!.getAttribute('aria-label')).toBe('Line chart of revenue by month for Casting, Dec 2026 to Jan 2027. Latest (Jan 2027): Casting £650. Largest change: Casting, +£250 from Dec 2026 to Jan 2027.'); // £400 → £650
   });
 
   it('names the story, the chart and the columns the query really returns when a column is wrong', async () => {

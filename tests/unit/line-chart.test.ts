@@ -47,7 +47,9 @@ describe('lineChart', () => {
     const svg = lineChart(rows, options, doc);
     expect(svg.getAttribute('role')).toBe('img');
     expect(svg.getAttribute('aria-label')).toBe(
-      'Line chart of revenue by month for Casting and Production, Aug 2026 to Sept 2026. Latest (Sept 2026): Casting £1,500, Production £2,400.',
+      'Line chart of revenue by month for Casting and Production, Aug 2026 to Sept 2026. Latest (Sept 2026): Casting £1,500, Production £2,400.' +
+        // Casting rose £500 (1,000 → 1,500), Production fell £600 (3,000 → 2,400): the larger move.
+        ' Largest change: Production, −£600 from Aug 2026 to Sept 2026.',
     );
   });
 
