@@ -51,7 +51,7 @@ try {
   /** Changes the select and resolves with ms from the change to data-state="ready". */
   const changeAndWait = (value: string) => `
     new Promise((resolve) => {
-      const figure = document.querySelector('[data-plotline-chart]');
+      const figure = document.querySelector('[data-plotline-live]');
       const select = document.querySelector('select[data-plotline-input]');
       const start = performance.now();
       const observer = new MutationObserver(() => {

@@ -3,7 +3,7 @@
  * take: dates and timestamps as Date, big integers as number.
  */
 import { DataType, type Table } from 'apache-arrow';
-import type { ChartRow } from '../lib/charts/line-chart.ts';
+import type { ChartRow } from '../lib/charts/chart.ts';
 
 export function toRows(table: Table): ChartRow[] {
   const fields = table.schema.fields;

@@ -1,39 +1,152 @@
 /**
- * The only script a story page loads up front (a few hundred bytes). It wires
- * the page's inputs to its charts and loads the live runtime, DuckDB-WASM
- * included, only when a reader reaches for an input: a pointer over it or
- * focus on it starts the download early, a change runs the queries. A page
- * that is only read loads no WebAssembly.
+ * The only script a story page loads up front (a few kilobytes). It wires the
+ * page's inputs to the charts, tables and values that use them, keeps the
+ * inputs in the address (?name=value) so a link reproduces the view, makes
+ * tables sortable and their CSV download follow what is shown, and lets a
+ * chart act as an input (click a bar, point or legend entry to filter the
+ * page; click again to clear).
+ *
+ * The live runtime, DuckDB-WASM included, loads only when a reader reaches for
+ * an input: a pointer over it or focus on it starts the download early, a
+ * change runs the queries. A page that is only read loads no WebAssembly.
  */
+import type { ParamValue } from '../lib/sql-params.ts';
 
-type Runtime = typeof import('./live-charts.ts');
+type Runtime = typeof import('./live.ts');
+type Input = HTMLInputElement | HTMLSelectElement;
 
 let runtime: Promise<Runtime> | undefined;
 
 /** Starts loading the runtime and DuckDB once; later calls share the promise. */
 function loadRuntime(): Promise<Runtime> {
-  runtime ??= import('./live-charts.ts').then((module) => {
+  runtime ??= import('./live.ts').then((module) => {
     module.warmUp();
     return module;
   });
   return runtime;
 }
 
-export function enhanceCharts(root: Document): void {
-  const inputs = [...root.querySelectorAll<HTMLSelectElement>('[data-plotline-input]')];
-  if (inputs.length === 0 || root.documentElement.dataset.plotlineEnhanced) return;
+const nameOf = (input: Input) => input.dataset.plotlineInput!;
+
+function valueOf(input: Input): ParamValue {
+  return input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input.value;
+}
+
+function setValue(input: Input, text: string): boolean {
+  if (input instanceof HTMLInputElement && input.type === 'checkbox') {
+    input.checked = text === 'true';
+    return true;
+  }
+  if (input instanceof HTMLSelectElement && ![...input.options].some((o) => o.value === text)) return false;
+  input.value = text;
+  return true;
+}
+
+export function enhance(root: Document): void {
+  if (root.documentElement.dataset.plotlineEnhanced) return;
   root.documentElement.dataset.plotlineEnhanced = 'true';
+  const inputs = [...root.querySelectorAll<Input>('[data-plotline-input]')];
+  const values = () => Object.fromEntries(inputs.map((i) => [nameOf(i), valueOf(i)]));
+
+  /** Re-runs everything that depends on any of `names`. */
+  const update = async (names: string[]) => {
+    const dependents = [...root.querySelectorAll<HTMLElement>('[data-plotline-live]')].filter((el) =>
+      (el.dataset.inputs ?? '').split(' ').some((n) => names.includes(n)),
+    );
+    for (const el of dependents) el.dataset.state = 'loading';
+    root.documentElement.dataset.plotlineUpdating = 'true';
+    try {
+      const live = await loadRuntime();
+      await live.update(dependents, values());
+    } finally {
+      delete root.documentElement.dataset.plotlineUpdating;
+    }
+  };
+
+  /** The address holds every input that is not at its default. */
+  const remember = () => {
+    const url = new URL(location.href);
+    for (const input of inputs) {
+      const value = String(valueOf(input));
+      if (value === input.dataset.default) url.searchParams.delete(nameOf(input));
+      else url.searchParams.set(nameOf(input), value);
+    }
+    history.replaceState(history.state, '', url);
+  };
+
   for (const input of inputs) {
     input.addEventListener('pointerenter', loadRuntime, { once: true });
     input.addEventListener('focus', loadRuntime, { once: true });
-    input.addEventListener('change', async () => {
-      const values = Object.fromEntries(inputs.map((i) => [i.dataset.plotlineInput!, i.value]));
-      const charts = [...root.querySelectorAll<HTMLElement>('[data-plotline-chart]')].filter((chart) =>
-        (chart.dataset.inputs ?? '').split(' ').includes(input.dataset.plotlineInput!),
-      );
-      for (const chart of charts) chart.dataset.state = 'loading';
-      const { redraw } = await loadRuntime();
-      await Promise.all(charts.map((chart) => redraw(chart, values)));
+    input.addEventListener('change', () => {
+      remember();
+      markLegends(root, values());
+      void update([nameOf(input)]);
     });
   }
+
+  // A link with ?name=value reproduces that view.
+  const params = new URL(location.href).searchParams;
+  const changed = inputs.filter((input) => params.has(nameOf(input)) && params.get(nameOf(input)) !== String(valueOf(input)) && setValue(input, params.get(nameOf(input))!));
+  if (changed.length > 0) {
+    markLegends(root, values());
+    void update(changed.map(nameOf));
+  }
+
+  // Cross-filtering: a click on a keyed mark or legend entry sets the chart's input; a second click clears it.
+  root.addEventListener('click', (event) => {
+    const target = (event.target as Element).closest?.('[data-key]');
+    const figure = target?.closest<HTMLElement>('[data-select]');
+    if (!target || !figure) return;
+    const input = inputs.find((i) => nameOf(i) === figure.dataset.select);
+    if (!input) return;
+    const key = target.getAttribute('data-key')!;
+    const next = String(valueOf(input)) === key ? input.dataset.default! : key;
+    if (setValue(input, next)) input.dispatchEvent(new Event('change'));
+  });
+
+  enhanceTables(root);
+}
+
+/** Legend buttons of cross-filtering charts show which entry is chosen. */
+function markLegends(root: Document, values: Record<string, ParamValue>): void {
+  for (const figure of root.querySelectorAll<HTMLElement>('[data-select]')) {
+    const chosen = String(values[figure.dataset.select!]);
+    for (const button of figure.querySelectorAll('button[data-key]')) button.setAttribute('aria-pressed', String(button.getAttribute('data-key') === chosen));
+  }
+}
+
+/** Sortable columns, and a CSV link that always holds the rows shown, in the order shown. */
+function enhanceTables(root: Document): void {
+  root.addEventListener('click', (event) => {
+    const button = (event.target as Element).closest?.<HTMLButtonElement>('button[data-sort]');
+    const table = button?.closest('table');
+    if (!button || !table) return;
+    const column = Number(button.dataset.sort);
+    const th = button.closest('th')!;
+    const ascending = th.getAttribute('aria-sort') !== 'ascending';
+    for (const other of table.querySelectorAll('th')) other.setAttribute('aria-sort', 'none');
+    th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+    const body = table.tBodies[0]!;
+    const cell = (row: HTMLTableRowElement) => row.cells[column]?.dataset.value ?? '';
+    const rows = [...body.rows].sort((a, b) => {
+      const x = cell(a);
+      const y = cell(b);
+      const numeric = x !== '' && y !== '' && !Number.isNaN(Number(x)) && !Number.isNaN(Number(y));
+      const order = numeric ? Number(x) - Number(y) : x.localeCompare(y, 'en-GB');
+      return ascending ? order : -order;
+    });
+    body.append(...rows);
+    refreshCsv(table.closest('figure')!);
+  });
+}
+
+/** Rewrites a table's CSV link from the rows in its body (raw values, as shown). */
+export function refreshCsv(figure: Element): void {
+  const link = figure.querySelector<HTMLAnchorElement>('a.plotline-table__csv');
+  const table = figure.querySelector('table');
+  if (!link || !table) return;
+  const escape = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+  const header = [...table.tHead!.rows[0]!.cells].map((th) => escape(th.dataset.column ?? th.textContent!.trim()));
+  const lines = [...table.tBodies[0]!.rows].map((row) => [...row.cells].map((td) => escape(td.dataset.value ?? '')).join(','));
+  link.href = `data:text/csv;charset=utf-8,${encodeURIComponent([header.join(','), ...lines].join('\r\n') + '\r\n')}`;
 }

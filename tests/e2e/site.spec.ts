@@ -32,6 +32,6 @@ test('the home page lists the demo story and links to it', async ({ page, watch 
   await page.goto('/insights/');
   await page.getByRole('link', { name: 'Revenue in October 2026' }).click();
   await expect(page).toHaveURL(/\/insights\/stories\/2026-10-revenue\/$/);
-  await expect(page.locator('[data-plotline-chart] .plotline-chart__plot--regular svg')).toBeVisible();
+  await expect(page.locator('[data-plotline-live] .plotline-chart__plot--regular svg')).toBeVisible();
   expect(watch.errors).toEqual([]);
 });

@@ -4,7 +4,7 @@ import { formatCell } from '../../src/lib/charts/line-chart.ts';
 import { bindParameters } from '../../src/lib/sql-params.ts';
 import { expect, STORY, test } from './fixtures.ts';
 
-const chart = '[data-plotline-chart]';
+const chart = '[data-plotline-live]';
 const regular = `${chart} .plotline-chart__plot--regular svg`;
 const linePaths = `${regular} g[aria-label="line"] path`;
 
@@ -39,7 +39,7 @@ test('a reader who only reads loads no WebAssembly, worker or query runtime', as
   await page.waitForLoadState('networkidle');
   await page.mouse.wheel(0, 2000);
   await page.waitForTimeout(300);
-  const heavy = watch.requests.filter((url) => /\.wasm$|worker|live-charts|\.parquet$/.test(url));
+  const heavy = watch.requests.filter((url) => /\.wasm$|worker|live\.|\.parquet$/.test(url));
   expect(heavy).toEqual([]);
   expect(watch.errors).toEqual([]);
 });
@@ -48,7 +48,7 @@ test('changing the select re-runs the query in DuckDB-WASM and redraws the right
   await page.goto(STORY);
   const figure = page.locator(chart);
   const plotBox = await figure.locator('.plotline-chart__plot--regular').boundingBox();
-  const sql = JSON.parse((await figure.getAttribute('data-plotline-chart'))!).sql as string;
+  const sql = JSON.parse((await figure.getAttribute('data-plotline-live'))!).sql as string;
 
   await page.getByLabel('Business line').selectOption('Production');
   await expect(figure).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });

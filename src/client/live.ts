@@ -1,0 +1,120 @@
+/**
+ * The live runtime, imported only when a reader uses an input: runs each
+ * dependent element's SQL in DuckDB-WASM with the page's input values (an
+ * identical query runs once however many elements share it) and updates it
+ * with the same code the build used: charts redraw, tables refill, values
+ * in prose change.
+ */
+import { CHART_SIZES, chart, type ChartOptions, dataColumns, formatCell } from '../lib/charts/chart.ts';
+import { bindParameters, type ParamValue } from '../lib/sql-params.ts';
+import { formatTableCell, rawCell, shapeTable, type TableOptions, type TableRow } from '../lib/table.ts';
+import { displayValue, type ValueOptions } from '../lib/values.ts';
+import { toRows } from './arrow-rows.ts';
+import { connect, loadTable } from './duckdb.ts';
+import { refreshCsv } from './enhance.ts';
+
+interface Live {
+  kind: 'chart' | 'table' | 'value';
+  sql: string;
+  tables: { name: string; url: string }[];
+  options: unknown;
+}
+
+/** Starts DuckDB-WASM so the first change is quicker. */
+export function warmUp(): void {
+  connect().catch(() => {
+    // The error shows when an element actually needs the database.
+  });
+}
+
+/** Updates every element in `elements` for the input `values`. */
+export async function update(elements: HTMLElement[], values: Record<string, ParamValue>): Promise<void> {
+  const queries = new Map<string, Promise<TableRow[]>>();
+  await Promise.all(elements.map((element) => updateOne(element, values, queries)));
+}
+
+async function run(live: Live, values: Record<string, ParamValue>, queries: Map<string, Promise<TableRow[]>>): Promise<TableRow[]> {
+  const bound = bindParameters(live.sql, values);
+  const key = JSON.stringify([bound.sql, bound.values]);
+  let result = queries.get(key);
+  if (!result) {
+    result = (async () => {
+      await Promise.all(live.tables.map((table) => loadTable(table.name, table.url)));
+      const conn = await connect();
+      const statement = await conn.prepare(bound.sql);
+      try {
+        return toRows(await statement.query(...bound.values));
+      } finally {
+        await statement.close();
+      }
+    })();
+    queries.set(key, result);
+  }
+  return result;
+}
+
+async function updateOne(element: HTMLElement, values: Record<string, ParamValue>, queries: Map<string, Promise<TableRow[]>>): Promise<void> {
+  const live = JSON.parse(element.dataset.plotlineLive!) as Live;
+  const status = element.querySelector<HTMLElement>('.plotline-chart__status');
+  try {
+    const rows = await run(live, values, queries);
+    if (live.kind === 'chart') drawChart(element, rows, live.options as ChartOptions, values);
+    else if (live.kind === 'table') fillTable(element, rows, live.options as TableOptions & { newestFirst: boolean });
+    else element.textContent = displayValue(rows[0], live.options as ValueOptions);
+    if (status) status.hidden = true;
+    element.dataset.state = 'ready';
+  } catch (error) {
+    if (status) {
+      status.textContent = `This could not update: ${(error as Error).message} It shows the last view that worked.`;
+      status.hidden = false;
+    }
+    element.dataset.state = 'error';
+    console.error(error);
+  }
+}
+
+function drawChart(figure: HTMLElement, rows: TableRow[], options: ChartOptions, values: Record<string, ParamValue>): void {
+  const chosen = figure.dataset.select ? String(values[figure.dataset.select]) : undefined;
+  const highlight = chosen && options.seriesDomain?.includes(chosen) ? chosen : undefined;
+  for (const plot of figure.querySelectorAll<HTMLElement>('.plotline-chart__plot')) {
+    const size = CHART_SIZES[plot.dataset.size as keyof typeof CHART_SIZES];
+    plot.replaceChildren(rows.length > 0 ? chart(rows, { ...options, ...size, highlight }, document) : emptyMessage());
+  }
+  const body = figure.querySelector('.plotline-chart__data tbody');
+  if (!body) return;
+  const columns = dataColumns(options);
+  body.replaceChildren(...rows.map((row) => tableRow(columns.map((c) => ({ text: formatCell(row[c], c, options) })))));
+}
+
+function fillTable(figure: HTMLElement, rows: TableRow[], options: TableOptions & { newestFirst: boolean }): void {
+  const shaped = shapeTable(rows, options);
+  const ordered = options.newestFirst ? [...shaped.rows].reverse() : shaped.rows;
+  const body = figure.querySelector('tbody')!;
+  body.replaceChildren(
+    ...ordered.map((row) =>
+      tableRow(shaped.columns.map((c) => ({ text: formatTableCell(row[c], c, shaped.units), value: rawCell(row[c]), numeric: typeof row[c] === 'number' }))),
+    ),
+  );
+  for (const th of figure.querySelectorAll('th')) th.setAttribute('aria-sort', 'none');
+  figure.querySelector('.plotline-chart__empty')?.toggleAttribute('hidden', rows.length > 0);
+  refreshCsv(figure);
+}
+
+function tableRow(cells: { text: string; value?: string; numeric?: boolean }[]): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  for (const cell of cells) {
+    const td = document.createElement('td');
+    td.textContent = cell.text;
+    if (cell.value !== undefined) td.dataset.value = cell.value;
+    if (cell.numeric) td.className = 'align-right';
+    tr.append(td);
+  }
+  return tr;
+}
+
+function emptyMessage(): HTMLElement {
+  const p = document.createElement('p');
+  p.className = 'plotline-chart__empty';
+  p.textContent = 'No data for this selection.';
+  return p;
+}

@@ -1,0 +1,124 @@
+/**
+ * Story queries, shared by the build and the browser. A component asks for
+ * either a metric (`metric="revenue" by="business_line"`) or raw SQL; this
+ * module turns a metric request into SQL over the snapshot's long table, so
+ * both engines run the same text. Input values are never spliced in: they
+ * stay `$name` parameters, bound by position (sql-params.ts).
+ */
+export type QueryGrain = 'month' | 'week';
+
+export interface MetricRequest {
+  /** Metric id. */
+  metric: string;
+  /** Split into series: "business_line", or a dimension id the metric declares. Default: no split. */
+  by?: string;
+  /** Default "month". */
+  grain?: QueryGrain;
+  /**
+   * "All" (default), a business line, or `$name` to follow an input. With
+   * `by="business_line"` it narrows the lines shown ("All" shows every line).
+   */
+  businessLine?: string;
+  /** First and last period (YYYY-MM or YYYY-MM-DD), or `$name` inputs. */
+  from?: string;
+  to?: string;
+}
+
+export interface MetricQuery {
+  sql: string;
+  /** The date column ("month" or "week"). */
+  x: string;
+  /** The value column: the metric's id. */
+  y: string;
+  /** The series column, when split. */
+  series?: string;
+}
+
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const PARAM = /^\$[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `$name` stays a parameter; anything else becomes a quoted literal. */
+function valueOf(text: string): string {
+  return PARAM.test(text) ? text : literal(text);
+}
+
+/** A date bound: a month becomes its first day. */
+function dateOf(text: string): string {
+  if (PARAM.test(text)) return `CAST(${text} AS DATE)`;
+  return `DATE ${literal(/^\d{4}-\d{2}$/.test(text) ? `${text}-01` : text)}`;
+}
+
+/** The SQL for a metric over time, from the snapshot's `metrics` table. */
+export function metricQuery(request: MetricRequest): MetricQuery {
+  const grain = request.grain ?? 'month';
+  const x = grain;
+  const y = request.metric;
+  const line = request.businessLine ?? 'All';
+  const where = [`metric = ${literal(request.metric)}`, `grain = ${literal(grain)}`];
+  let series: string | undefined;
+  let select = `period_start AS ${ident(x)}`;
+  if (request.by === 'business_line') {
+    series = 'business_line';
+    select += ', business_line';
+    where.push('dimension IS NULL', "business_line <> 'All'");
+    if (line !== 'All') where.push(`(${valueOf(line)} = 'All' OR business_line = ${valueOf(line)})`);
+  } else if (request.by) {
+    series = request.by;
+    select += `, dimension_value AS ${ident(request.by)}`;
+    where.push(`dimension = ${literal(request.by)}`, `business_line = ${valueOf(line)}`);
+  } else {
+    where.push('dimension IS NULL', `business_line = ${valueOf(line)}`);
+  }
+  if (request.from) where.push(`period_start >= ${dateOf(request.from)}`);
+  if (request.to) where.push(`period_start <= ${dateOf(request.to)}`);
+  const order = series ? `${ident(x)}, ${ident(series)}` : ident(x);
+  return {
+    sql: `SELECT ${select}, value AS ${ident(y)}\nFROM metrics\nWHERE ${where.join('\n  AND ')}\nORDER BY ${order}`,
+    x,
+    y,
+    series,
+  };
+}
+
+/** Rows as CSV (RFC 4180): dates as YYYY-MM-DD, numbers unformatted, so a spreadsheet reads them as values. */
+export function toCsv(columns: string[], rows: Record<string, unknown>[]): string {
+  const cell = (value: unknown) => {
+    const text = value instanceof Date ? value.toISOString().slice(0, 10) : value === null || value === undefined ? '' : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return [columns.map(cell).join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(','))].join('\r\n') + '\r\n';
+}
+
+export interface MetricValueRequest {
+  metric: string;
+  /** The period, YYYY-MM. */
+  period: string;
+  grain?: QueryGrain;
+  /** "All", a business line, or `$name`. */
+  businessLine?: string;
+  /** A dimension and its value, for one cell of a breakdown. */
+  dimension?: string;
+  dimensionValue?: string;
+}
+
+/**
+ * One metric in one period, with the previous period and the same period a
+ * year before: columns value, previous, year_ago (NULL where missing).
+ */
+export function metricValueQuery(request: MetricValueRequest): string {
+  const grain = request.grain ?? 'month';
+  const start = `DATE ${literal(`${request.period}-01`)}`;
+  const step = grain === 'week' ? 'INTERVAL 7 DAY' : 'INTERVAL 1 MONTH';
+  const yearBack = grain === 'week' ? 'INTERVAL 364 DAY' : 'INTERVAL 1 YEAR';
+  const cell = request.dimension
+    ? `dimension = ${literal(request.dimension)} AND dimension_value = ${valueOf(request.dimensionValue ?? '')}`
+    : 'dimension IS NULL';
+  return `WITH m AS (
+  SELECT period_start, value FROM metrics
+  WHERE metric = ${literal(request.metric)} AND grain = ${literal(grain)} AND ${cell} AND business_line = ${valueOf(request.businessLine ?? 'All')}
+)
+SELECT (SELECT value FROM m WHERE period_start = ${start}) AS value,
+       (SELECT value FROM m WHERE period_start = ${start} - ${step}) AS previous,
+       (SELECT value FROM m WHERE period_start = ${start} - ${yearBack}) AS year_ago`;
+}
