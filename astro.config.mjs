@@ -3,6 +3,7 @@ import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import { defineConfig } from 'astro/config';
 import remarkGfm from 'remark-gfm';
+import { devReload } from './src/build/dev-reload.ts';
 import { precompress } from './src/build/precompress.ts';
 import { rehypeTables } from './src/build/rehype-tables.ts';
 import { remarkStoryIndex } from './src/build/remark-story-index.ts';
@@ -18,13 +19,13 @@ export default defineConfig({
   base,
   outDir: process.env.PLOTLINE_OUT_DIR ?? './dist',
   trailingSlash: 'always',
-  // remarkStoryIndex records each story's decisions and cited metrics for the site's registers.
-  integrations: [mdx({ remarkPlugins: [remarkGfm, remarkStoryIndex] }), precompress()],
+  integrations: [mdx(), precompress(), devReload()],
   markdown: {
     syntaxHighlight: 'prism',
     // remark's pipeline with GitHub-flavoured Markdown (tables, footnotes, task lists);
     // Prism marks code with classes (Shiki's inline styles break the CSP).
-    processor: unified({ gfm: false, remarkPlugins: [remarkGfm], rehypePlugins: [rehypeTables] }),
+    // MDX inherits it. remarkStoryIndex records each story's decisions and cited metrics for the site's registers.
+    processor: unified({ gfm: false, remarkPlugins: [remarkGfm, remarkStoryIndex], rehypePlugins: [rehypeTables] }),
   },
   security: {
     // A Content-Security-Policy <meta> on every page: only the site itself,

@@ -27,7 +27,8 @@ export const storySchema = z.object({
 
 export const collections = {
   stories: defineCollection({
-    loader: glob({ pattern: '**/*.mdx', base: './src/stories' }),
+    // PLOTLINE_STORIES_DIR points the build at another folder (tests build broken fixtures).
+    loader: glob({ pattern: '**/*.mdx', base: process.env.PLOTLINE_STORIES_DIR ?? './src/stories' }),
     schema: storySchema,
   }),
 };

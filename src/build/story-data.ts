@@ -74,3 +74,11 @@ function snapshotDatabase(period: string): Promise<DuckDBConnection> {
   }
   return db;
 }
+
+/** Drops every cached database, manifest and result (dev, after a new export). */
+export function resetSnapshotCaches(): void {
+  for (const db of databases.values()) db.then((c) => c.closeSync()).catch(() => {});
+  databases.clear();
+  results.clear();
+  manifests.clear();
+}
