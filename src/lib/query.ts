@@ -84,7 +84,7 @@ export function metricQuery(request: MetricRequest): MetricQuery {
 /** Rows as CSV (RFC 4180): dates as YYYY-MM-DD, numbers unformatted, so a spreadsheet reads them as values. */
 export function toCsv(columns: string[], rows: Record<string, unknown>[]): string {
   const cell = (value: unknown) => {
-    const text = value instanceof Date ? value.toISOString().slice(0, 10) : value === null || value === undefined ? '' : String(value);
+    const text = value instanceof Date ? value.toISOString().slice(0, 10) : value === null || value === undefined ? '' : typeof value === 'number' ? String(Number(value.toPrecision(12))) : String(value);
     return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return [columns.map(cell).join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(','))].join('\r\n') + '\r\n';

@@ -57,6 +57,8 @@ export function formatTableCell(value: unknown, column: string, units: Record<st
 export function rawCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
+  // 12 significant digits: 399.99999999999994 (a float sum) is written 400.
+  if (typeof value === 'number') return String(Number(value.toPrecision(12)));
   return String(value);
 }
 
