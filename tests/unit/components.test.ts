@@ -82,7 +82,7 @@ describe('<LineChart>', () => {
 
   it('says how to make a snapshot the story pins but nobody exported', async () => {
     await expect(container.renderToString(LineChart, { props: chart({}), ...story({ business_line: 'All' }, '2031-01') })).rejects.toThrow(
-      /^Snapshot 2031-01 does not exist \(no .*manifest\.json\)\. Run `npm run export -- --period 2031-01` to make it, or pin the story to an existing snapshot\.$/,
+      /^src\/stories\/test-story\.mdx  <LineChart title="Revenue">: Snapshot 2031-01 does not exist \(no .*manifest\.json\)\. Run `npm run export -- --period 2031-01` to make it, or pin the story to an existing snapshot\.$/,
     );
   });
 });
