@@ -68,7 +68,7 @@ export function formatCompact(value: number, unit: Unit): string {
  * "−120"). Use `formatRelativeChange` for "+4.5%".
  */
 export function formatChange(delta: number, unit: Unit): string {
-  if (unit === 'percent') return `${points.format(delta * 100)} pts`;
+  if (unit === 'percent') return `${points.format(delta * 100).replace('-', '−')} pts`;
   const text = formatValue(Math.abs(delta), unit);
   return delta > 0 ? `+${text}` : delta < 0 ? `−${text}` : text;
 }
