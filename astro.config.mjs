@@ -6,6 +6,7 @@ import remarkGfm from 'remark-gfm';
 import { devReload } from './src/build/dev-reload.ts';
 import { precompress } from './src/build/precompress.ts';
 import { rehypeTables } from './src/build/rehype-tables.ts';
+import { remarkExamples } from './src/build/remark-examples.ts';
 import { remarkStoryIndex } from './src/build/remark-story-index.ts';
 
 /**
@@ -24,8 +25,9 @@ export default defineConfig({
     syntaxHighlight: 'prism',
     // remark's pipeline with GitHub-flavoured Markdown (tables, footnotes, task lists);
     // Prism marks code with classes (Shiki's inline styles break the CSP).
-    // MDX inherits it. remarkStoryIndex records each story's decisions and cited metrics for the site's registers.
-    processor: unified({ gfm: false, remarkPlugins: [remarkGfm, remarkStoryIndex], rehypePlugins: [rehypeTables] }),
+    // MDX inherits it. remarkStoryIndex records each story's decisions and cited metrics for the site's registers;
+    // remarkExamples gives the gallery's <Example>s their own source.
+    processor: unified({ gfm: false, remarkPlugins: [remarkGfm, remarkStoryIndex, remarkExamples], rehypePlugins: [rehypeTables] }),
   },
   security: {
     // A Content-Security-Policy <meta> on every page: only the site itself,
