@@ -12,7 +12,7 @@
 import type { Manifest } from '../lib/manifest.ts';
 import type { Metric } from '../lib/model-schema.ts';
 import { links } from '../lib/links.ts';
-import { metricQuery, type MetricRequest } from '../lib/query.ts';
+import { metricQuery, type MetricRequest, type PivotSpec, pivotQuery } from '../lib/query.ts';
 import { bindParameters } from '../lib/sql-params.ts';
 import type { Row } from './duckdb.ts';
 import { findMetric, siteModel } from './site-model.ts';
@@ -48,6 +48,8 @@ export interface QuerySpec {
   columns?: (string | undefined)[];
   /** Does the component need at least one row? */
   needsRows?: boolean;
+  /** Reshape wide: `true` for a metric split `by` something (rows: periods, columns: series). */
+  pivot?: true | PivotSpec;
 }
 
 const warned = new Set<string>();
@@ -87,6 +89,13 @@ export async function runStoryQuery(story: StoryContext, component: string, spec
   } else {
     throw fail('give it either a metric (metric="revenue") or SQL (sql={`SELECT …`}).');
   }
+  if (spec.pivot) {
+    const pivot = spec.pivot === true ? (shape.series ? { row: shape.x!, column: shape.series, value: shape.y! } : undefined) : spec.pivot;
+    if (!pivot) throw fail('pivot needs a metric split by something (by="business_line"), or { row, column, value } for SQL.');
+    const values = pivot.values ?? (await pivotValues(story, component, sql, pivot, spec.metric));
+    sql = pivotQuery(sql, { ...pivot, values });
+    shape = { ...shape, series: undefined };
+  }
 
   let bound;
   try {
@@ -124,6 +133,30 @@ export async function runStoryQuery(story: StoryContext, component: string, spec
       tables: tables.map((table) => ({ name: table.name, url: links.snapshot(base, story.snapshot, table.file) })),
     },
   };
+}
+
+/**
+ * The columns a pivot makes: every business line, every value of a metric's
+ * dimension in the snapshot, or (raw SQL) the values present with the
+ * inputs' defaults, after checking the query has the columns the pivot names.
+ */
+async function pivotValues(story: StoryContext, component: string, sql: string, pivot: PivotSpec, metric?: MetricRequest): Promise<string[]> {
+  if (metric?.by === 'business_line') return siteModel().calendar.businessLines.map((b) => b.id);
+  if (metric?.by) {
+    const rows = await querySnapshot(story.snapshot, 'SELECT DISTINCT dimension_value AS v FROM metrics WHERE metric = $1 AND dimension = $2 ORDER BY v', [metric.metric, metric.by]);
+    return rows.map((r) => String(r.v));
+  }
+  const bound = bindParameters(sql, story.inputs);
+  let rows: Row[];
+  try {
+    rows = await querySnapshot(story.snapshot, `SELECT * FROM (${bound.sql.trim()})`, bound.values);
+  } catch (error) {
+    throw inStory(story, `${component}: the query failed in DuckDB. ${(error as Error).message}`);
+  }
+  const columns = [pivot.row, pivot.column, pivot.value];
+  const missing = rows.length > 0 ? columns.filter((c) => !(c in rows[0]!)) : [];
+  if (missing.length > 0) throw inStory(story, `${component}: the query returns no column ${missing.map((c) => `"${c}"`).join(', ')}. It returns: ${Object.keys(rows[0]!).join(', ')}.`);
+  return [...new Set(rows.map((r) => String(r[pivot.column])))].sort();
 }
 
 function describeInputs(story: StoryContext, names: string[]): string {

@@ -7,7 +7,7 @@
  */
 import { CHART_SIZES, chart, type ChartOptions, dataColumns, formatCell } from '../lib/charts/chart.ts';
 import { bindParameters, type ParamValue } from '../lib/sql-params.ts';
-import { formatTableCell, rawCell, shapeTable, type TableOptions, type TableRow } from '../lib/table.ts';
+import { formatTableCell, heading, rawCell, shapeTable, type TableOptions, type TableRow } from '../lib/table.ts';
 import { displayValue, type ValueOptions } from '../lib/values.ts';
 import { toRows } from './arrow-rows.ts';
 import { connect, loadTable } from './duckdb.ts';
@@ -89,13 +89,29 @@ function drawChart(figure: HTMLElement, rows: TableRow[], options: ChartOptions,
 function fillTable(figure: HTMLElement, rows: TableRow[], options: TableOptions & { newestFirst: boolean }): void {
   const shaped = shapeTable(rows, options);
   const ordered = options.newestFirst ? [...shaped.rows].reverse() : shaped.rows;
+  // The columns can change (a pivoted series filtered out): rebuild the header, sortable as built.
+  const header = figure.querySelector('thead tr')!;
+  header.replaceChildren(
+    ...shaped.columns.map((column, i) => {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.dataset.column = column;
+      th.setAttribute('aria-sort', 'none');
+      if (typeof ordered[0]?.[column] === 'number') th.className = 'align-right';
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.dataset.sort = String(i);
+      button.textContent = heading(column, options.labels);
+      th.append(button);
+      return th;
+    }),
+  );
   const body = figure.querySelector('tbody')!;
   body.replaceChildren(
     ...ordered.map((row) =>
       tableRow(shaped.columns.map((c) => ({ text: formatTableCell(row[c], c, shaped.units), value: rawCell(row[c]), numeric: typeof row[c] === 'number' }))),
     ),
   );
-  for (const th of figure.querySelectorAll('th')) th.setAttribute('aria-sort', 'none');
   figure.querySelector('.plotline-chart__empty')?.toggleAttribute('hidden', rows.length > 0);
   refreshCsv(figure);
 }

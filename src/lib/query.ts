@@ -122,3 +122,25 @@ SELECT (SELECT value FROM m WHERE period_start = ${start}) AS value,
        (SELECT value FROM m WHERE period_start = ${start} - ${step}) AS previous,
        (SELECT value FROM m WHERE period_start = ${start} - ${yearBack}) AS year_ago`;
 }
+
+export interface PivotSpec {
+  /** The column whose values become rows. */
+  row: string;
+  /** The column whose values become columns. */
+  column: string;
+  /** The column holding the numbers. */
+  value: string;
+  /** The values of `column` that become columns, in order. Default (SQL tables): those present with the inputs' defaults. */
+  values?: string[];
+}
+
+/**
+ * Reshapes a long query wide in SQL (DuckDB's PIVOT), so the build and the
+ * browser pivot the same way: one row per `row` value, one column per
+ * `column` value; a column with no value in any row is left out when shown. (In the browser a dataframe library would need
+ * `new Function`, which the site's Content-Security-Policy forbids.)
+ */
+export function pivotQuery(sql: string, pivot: PivotSpec & { values: string[] }): string {
+  // The columns are listed (IN …): DuckDB cannot bind parameters in a PIVOT whose columns come from the data.
+  return `PIVOT (${sql.trim()}) ON ${ident(pivot.column)} IN (${pivot.values.map(literal).join(', ')}) USING first(${ident(pivot.value)}) GROUP BY ${ident(pivot.row)} ORDER BY ${ident(pivot.row)}`;
+}

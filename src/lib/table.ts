@@ -1,20 +1,17 @@
 /**
- * Table shaping and formatting, shared by the build and the browser.
- * Reshaping goes through Arquero (pivot a long result into one column per
- * series), so neither side hand-writes the loops.
+ * Table formatting, shared by the build and the browser. Reshaping (pivot)
+ * happens in SQL (query.ts, pivotQuery), so both engines do it the same way.
  */
-import { from } from 'arquero';
 import { formatMonth, formatValue, type Unit } from './format.ts';
 
 export type TableRow = Record<string, unknown>;
 
 export interface TableOptions {
-  /** Pivot long rows wide: one row per `row` value, one column per `column` value holding `value`. */
-  pivot?: { row: string; column: string; value: string };
   /** Columns to show, in order. Default: all the result's columns. */
   columns?: string[];
-  /** Unit of each numeric column; a pivoted table's value columns all take `valueUnit`. */
+  /** Unit of each numeric column. */
   units?: Record<string, Unit>;
+  /** The unit of every number column not named in `units` (a pivoted table's series columns). */
   valueUnit?: Unit;
   /** Column headings; default the column name with spaces. */
   labels?: Record<string, string>;
@@ -27,22 +24,11 @@ export interface ShapedTable {
 }
 
 export function shapeTable(rows: TableRow[], options: TableOptions): ShapedTable {
-  let shaped = rows;
-  let columns = rows.length > 0 ? Object.keys(rows[0]!) : [];
+  // A pivoted column with no value in any row (a series the inputs filtered out) is left out.
+  const columns = options.columns ?? (rows.length > 0 ? Object.keys(rows[0]!).filter((c) => rows.some((row) => row[c] !== null && row[c] !== undefined)) : []);
   const units: Record<string, Unit> = { ...options.units };
-  if (options.pivot && rows.length > 0) {
-    const { row, column, value } = options.pivot;
-    const keys = [...new Set(rows.map((r) => String(r[column])))].sort();
-    const table = from(rows.map((r) => ({ ...r, [column]: String(r[column]) })))
-      .groupby(row)
-      .pivot(column, value)
-      .orderby(row);
-    shaped = table.objects() as TableRow[];
-    columns = [row, ...keys];
-    for (const key of keys) units[key] = options.valueUnit ?? units[value] ?? 'count';
-  }
-  if (options.columns) columns = options.columns;
-  return { columns, rows: shaped, units };
+  if (options.valueUnit) for (const column of columns) if (!(column in units) && typeof rows[0]?.[column] === 'number') units[column] = options.valueUnit;
+  return { columns, rows, units };
 }
 
 /** A cell as shown: months as "Oct 2026", numbers in their unit, missing as an en dash. */
