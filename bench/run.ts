@@ -47,22 +47,44 @@ try {
     console.log(`  WebAssembly requested: ${resources.some((r) => r.name.endsWith('.wasm')) ? 'yes' : 'no'}`);
     await context.close();
   }
+  for (const slug of ['2026-08-customer-service', '2026-09-growth', 'gallery']) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(slug === 'gallery' ? `http://127.0.0.1:${port}/insights/gallery/` : `http://127.0.0.1:${port}/insights/stories/${slug}/`, { waitUntil: 'networkidle' });
+    const js = await page.evaluate(() =>
+      performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.js')).map((r) => [(r as PerformanceResourceTiming).decodedBodySize, (r as PerformanceResourceTiming).encodedBodySize]),
+    );
+    console.log(`  ${slug}: JavaScript ${js.length} file(s), ${kb(js.reduce((s, r) => s + r[0]!, 0))} (${kb(js.reduce((s, r) => s + r[1]!, 0))} as sent)`);
+    await context.close();
+  }
 
-  /** Changes the select and resolves with ms from the change to data-state="ready". */
+  /**
+   * Changes the select and resolves with ms from the change to every dependent
+   * element (charts, table, values: five on this page) updated, i.e. the
+   * runtime's data-plotline-updating flag cleared with none left loading.
+   */
   const changeAndWait = (value: string) => `
     new Promise((resolve) => {
-      const figure = document.querySelector('[data-plotline-live]');
+      const root = document.documentElement;
       const select = document.querySelector('select[data-plotline-input]');
       const start = performance.now();
+      let began = false;
       const observer = new MutationObserver(() => {
-        if (figure.dataset.state === 'ready') { observer.disconnect(); resolve(performance.now() - start); }
+        if (root.dataset.plotlineUpdating) began = true;
+        else if (began && !document.querySelector('[data-plotline-live][data-state="loading"]')) { observer.disconnect(); resolve(performance.now() - start); }
       });
-      observer.observe(figure, { attributes: true, attributeFilter: ['data-state'] });
+      observer.observe(root, { attributes: true, attributeFilter: ['data-plotline-updating'] });
       select.value = ${JSON.stringify(value)};
       select.dispatchEvent(new Event('change', { bubbles: true }));
     })`;
 
-  console.log(`\nSelect change → redrawn chart (median of ${RUNS})`);
+  console.log(`\nSelect change → every dependent chart, table and value updated (median of ${RUNS})`);
+  {
+    const page = await browser.newPage();
+    await page.goto(story);
+    console.log(`  dependents of the select on the page: ${await page.locator('[data-plotline-live][data-inputs~="business_line"]').count()}`);
+    await page.close();
+  }
   const cold: number[] = [];
   const hovered: number[] = [];
   const warm: number[] = [];
@@ -82,7 +104,7 @@ try {
     const hoverContext = await browser.newContext();
     const hoverPage = await hoverContext.newPage();
     await hoverPage.goto(story, { waitUntil: 'networkidle' });
-    await hoverPage.getByLabel('Business line').hover();
+    await hoverPage.getByRole('combobox', { name: 'Business line' }).hover();
     await hoverPage.waitForTimeout(1500); // a reader reading the options
     hovered.push(await hoverPage.evaluate(changeAndWait('Production')));
     await hoverContext.close();
