@@ -1,13 +1,10 @@
-/** The props every chart component takes (Chart.astro and its LineChart, BarChart, AreaChart, DotChart). */
+/** Props shared by the components that query a metric or SQL (charts and Table). */
 import type { ChartType } from '../lib/charts/chart.ts';
 import type { Unit } from '../lib/format.ts';
 import type { QueryGrain } from '../lib/query.ts';
 
-export interface ChartProps {
-  /** The heading above the chart: say what to see. Example: "Production overtook Casting in spring". */
-  title: string;
-  /** One line under the title: what is measured, in what. */
-  subtitle?: string;
+/** Where the rows come from: a metric (the query is generated from the model) or raw SQL. */
+export interface QueryProps {
   /** A metric id from data/model/metrics.yaml; the query is generated from the model. */
   metric?: string;
   /** With `metric`: split into series by "business_line" or one of the metric's dimensions. */
@@ -21,6 +18,14 @@ export interface ChartProps {
   to?: string;
   /** Or raw SQL over the snapshot's tables; `$name` reads the input called name. */
   sql?: string;
+}
+
+/** The props every chart component takes (Chart.astro and its LineChart, BarChart, AreaChart, DotChart). */
+export interface ChartProps extends QueryProps {
+  /** The heading above the chart: say what to see. Example: "Production overtook Casting in spring". */
+  title: string;
+  /** One line under the title: what is measured, in what. */
+  subtitle?: string;
   /** With `sql`: the column for the horizontal axis (dates or categories). */
   x?: string;
   /** With `sql`: the number column. */
