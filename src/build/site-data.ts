@@ -121,9 +121,21 @@ export function movementSince(series: MetricPoint[], since: string, direction: M
   };
 }
 
-/** "+4.5%" for counts, money, ratios and hours; "+1.2 pts" for shares. */
+const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** "30 Oct 2026". */
+export function formatShortDate(date: Date): string {
+  return shortDate.format(date);
+}
+
+/** "1 day", "3 days". */
+export function days(n: number): string {
+  return `${n} ${Math.abs(n) === 1 ? 'day' : 'days'}`;
+}
+
+/** "+4.5%" for counts, money, ratios and hours; "+1.2 pts" for shares (with a true minus sign, like the others). */
 export function changeText(metric: Metric, current: number, previous: number): string {
-  if (metric.unit === 'percent') return formatChange(current - previous, 'percent');
+  if (metric.unit === 'percent') return formatChange(current - previous, 'percent').replace('-', '−');
   return formatRelativeChange(current, previous) || formatChange(current - previous, metric.unit);
 }
 
