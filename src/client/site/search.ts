@@ -8,7 +8,7 @@ interface PagefindResultData {
   url: string;
   excerpt: string;
   meta: Record<string, string>;
-  sub_results?: { title: string; url: string; excerpt: string }[];
+  sub_results?: { title: string; url: string; excerpt: string; locations?: number[] }[];
 }
 interface Pagefind {
   options(options: Record<string, unknown>): Promise<void>;
@@ -59,7 +59,11 @@ function resultItem(data: PagefindResultData, base: string): HTMLLIElement {
     cited.textContent = `Cited in: ${data.meta.cited}`;
     li.append(cited);
   }
-  const subs = (data.sub_results ?? []).filter((s) => s.url !== data.url && s.url.includes('#')).slice(0, 5);
+  // The dictionary is one page: list its entries that matched, best first.
+  const subs = (data.sub_results ?? [])
+    .filter((s) => s.url.includes('#') && (s.locations?.length ?? 0) > 0)
+    .sort((a, b) => (b.locations?.length ?? 0) - (a.locations?.length ?? 0))
+    .slice(0, 5);
   if (kind === 'Dictionary' && subs.length > 0) {
     const list = document.createElement('ul');
     list.className = 'search-result__subs';
