@@ -8,6 +8,7 @@ import { precompress } from './src/build/precompress.ts';
 import { rehypeTables } from './src/build/rehype-tables.ts';
 import { remarkExamples } from './src/build/remark-examples.ts';
 import { remarkStoryIndex } from './src/build/remark-story-index.ts';
+import { searchIndex } from './src/build/search-index.ts';
 
 /**
  * The site can live under any path of an internal server, e.g. /insights/.
@@ -18,9 +19,12 @@ const base = process.env.PLOTLINE_BASE ?? '/';
 
 export default defineConfig({
   base,
+  // The server's origin (e.g. https://intranet.example), for the feed's absolute links.
+  site: process.env.PLOTLINE_SITE,
   outDir: process.env.PLOTLINE_OUT_DIR ?? './dist',
   trailingSlash: 'always',
-  integrations: [mdx(), precompress(), devReload()],
+  // searchIndex runs Pagefind over the built pages (site search) before precompress.
+  integrations: [mdx(), searchIndex(), precompress(), devReload()],
   markdown: {
     syntaxHighlight: 'prism',
     // remark's pipeline with GitHub-flavoured Markdown (tables, footnotes, task lists);
@@ -52,6 +56,8 @@ export default defineConfig({
     optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
     // The live runtime (DuckDB-WASM's JS, Arrow, Plot) is one lazy chunk of
     // ~0.5 MB that only readers who use an input download.
-    build: { chunkSizeWarningLimit: 1024 },
+    // assetsInlineLimit 0: every script is a file of the site's own, never inlined
+    // into the HTML, so the server's CSP header ('self', no hashes) allows it.
+    build: { chunkSizeWarningLimit: 1024, assetsInlineLimit: 0 },
   },
 });

@@ -30,9 +30,10 @@ test('every link, script, stylesheet and icon in the built site works under /ins
   }
 });
 
-test('the home page lists the demo story and links to it', async ({ page, watch }) => {
+test('the home page leads with the latest deep-dive and links to it', async ({ page, watch }) => {
   await page.goto('/insights/');
-  await page.getByRole('link', { name: 'Revenue in October 2026' }).click();
+  await expect(page.locator('.home-latest')).toContainText('Latest deep-dive');
+  await page.locator('.home-latest').getByRole('link', { name: 'Revenue in October 2026' }).click();
   await expect(page).toHaveURL(/\/insights\/stories\/2026-10-revenue\/$/);
   await expect(page.locator('[data-plotline-live] .plotline-chart__plot--regular svg').first()).toBeVisible();
   expect(watch.errors).toEqual([]);
