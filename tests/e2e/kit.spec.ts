@@ -58,7 +58,7 @@ async function expectLine(page: import('@playwright/test').Page, line: 'Casting'
   expect(shownBars).toEqual(bookings.map((r) => `${formatMonth(r.period_start as Date)}${line}${formatValue(r.value as number, 'count')}`));
 
   // The line chart: one line.
-  await expect(page.locator(`${revenueChart} .plotline-chart__plot--regular svg g[aria-label="line"] path`)).toHaveCount(1);
+  await expect(page.locator(`${revenueChart} .plotline-chart__plot--regular svg g[data-mark="line"] path`)).toHaveCount(1);
 }
 
 test('one input updates every dependent chart, table and value with the right numbers', async ({ page, watch }) => {
@@ -100,7 +100,7 @@ test('clicking a bar filters the page to its line, and clicking again clears it'
   await page.locator(`${bookingsChart} .plotline-chart__plot--regular svg rect[data-key="Production"]`).first().click();
   await expect(page.getByRole('combobox', { name: 'Business line' })).toHaveValue('All');
   await settled(page);
-  await expect(page.locator(`${revenueChart} .plotline-chart__plot--regular svg g[aria-label="line"] path`)).toHaveCount(2);
+  await expect(page.locator(`${revenueChart} .plotline-chart__plot--regular svg g[data-mark="line"] path`)).toHaveCount(2);
   // A legend entry works the same way.
   await page.locator(`${revenueChart} .plotline-legend button[data-key="Casting"]`).click();
   await expect(page.getByRole('combobox', { name: 'Business line' })).toHaveValue('Casting');

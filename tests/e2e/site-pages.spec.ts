@@ -103,10 +103,10 @@ test('a metric page: definition, SQL, targets, tree neighbours, citing stories, 
 
   await page.goto(`${B}kpis/bookings/`);
   const figure = page.locator('[data-plotline-chart]');
-  await expect(figure.locator('.plotline-chart__plot--regular g[aria-label="line"] path')).toHaveCount(1);
+  await expect(figure.locator('.plotline-chart__plot--regular g[data-mark="line"] path')).toHaveCount(1);
   await page.getByLabel('Break down by').selectOption('Business line');
   await expect(figure).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
-  await expect(figure.locator('.plotline-chart__plot--regular g[aria-label="line"] path')).toHaveCount(businessLines.length);
+  await expect(figure.locator('.plotline-chart__plot--regular g[data-mark="line"] path')).toHaveCount(businessLines.length);
   const expected = await query(
     `SELECT count(*) AS n, sum(value) AS total FROM metrics WHERE metric = 'bookings' AND grain = 'month' AND business_line <> 'All' AND dimension IS NULL`,
   );

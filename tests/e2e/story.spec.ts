@@ -7,7 +7,7 @@ import { expect, STORY, test } from './fixtures.ts';
 // The revenue line chart (the page has other live elements too).
 const chart = 'figure:has(.plotline-chart__title:text-is("Monthly revenue by business line"))';
 const regular = `${chart} .plotline-chart__plot--regular svg`;
-const linePaths = `${regular} g[aria-label="line"] path`;
+const linePaths = `${regular} g[data-mark="line"] path`;
 
 /** What the chart should show for a business line, computed by native DuckDB from the built site's own Parquet. */
 async function expectedRows(sql: string, line: string): Promise<string[][]> {

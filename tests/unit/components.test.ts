@@ -46,8 +46,8 @@ describe('<LineChart>', () => {
   it('puts the chart in the page as SVG, with its data table and where the data comes from', async () => {
     const page = dom(await container.renderToString(LineChart, { props: chart({}), ...story() }));
     // Drawn at both design sizes (CSS shows the compact one on phones), two lines each.
-    expect(page.querySelectorAll('.plotline-chart__plot--regular svg g[aria-label="line"] path')).toHaveLength(2);
-    expect(page.querySelectorAll('.plotline-chart__plot--compact svg g[aria-label="line"] path')).toHaveLength(2);
+    expect(page.querySelectorAll('.plotline-chart__plot--regular svg g[data-mark="line"] path')).toHaveLength(2);
+    expect(page.querySelectorAll('.plotline-chart__plot--compact svg g[data-mark="line"] path')).toHaveLength(2);
     expect(page.querySelector('.plotline-chart__plot--compact svg')!.getAttribute('viewBox')).toBe('0 0 360 280');
     expect(page.querySelectorAll('tbody tr')).toHaveLength(4); // 2 months × 2 business lines
     // 4/7 of fiscal week 40's £700 falls in December.

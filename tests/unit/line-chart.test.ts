@@ -17,20 +17,20 @@ const options = { x: 'month', y: 'revenue', stroke: 'business_line', unit: 'curr
 describe('lineChart', () => {
   it('draws one line per business line, in the palette order of the series', () => {
     const svg = lineChart(rows, options, doc);
-    const paths = [...svg.querySelectorAll('g[aria-label="line"] path')];
+    const paths = [...svg.querySelectorAll('g[data-mark="line"] path')];
     expect(paths.map((p) => p.getAttribute('stroke'))).toEqual([PALETTE[0], PALETTE[1]]);
-    expect([...svg.querySelectorAll('g[aria-label="text"] text')].map((t) => t.textContent)).toEqual(['Casting', 'Production']);
+    expect([...svg.querySelectorAll('g[data-mark="text"] text')].map((t) => t.textContent)).toEqual(['Casting', 'Production']);
   });
 
   it('places points where the data says: the largest value on the top of the frame, zero on the baseline', () => {
     const svg = lineChart(rows, { ...options, width: 640, height: 360 }, doc);
-    const production = svg.querySelectorAll('g[aria-label="line"] path')[1]!.getAttribute('d')!;
+    const production = svg.querySelectorAll('g[data-mark="line"] path')[1]!.getAttribute('d')!;
     // y runs from 0 (bottom, 360 − 30 margin = 330) to 3,000 (top margin, 20): £3,000 in August sits at y = 20,
     // £2,400 in September at 330 − 2400 / 3000 × 310 = 82.
     const [start, end] = production.replace('M', '').split('L').map((p) => p.split(',').map(Number));
     expect(start![1]).toBeCloseTo(20, 0);
     expect(end![1]).toBeCloseTo(82, 0);
-    const labels = [...svg.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => t.textContent);
+    const labels = [...svg.querySelectorAll('g[data-mark="y-axis tick label"] text')].map((t) => t.textContent);
     expect(labels[0]).toBe('£0');
     expect(labels.at(-1)).toBe('£3k');
   });
@@ -38,7 +38,7 @@ describe('lineChart', () => {
   it('keeps a line its colour when the other lines are filtered out', () => {
     const productionOnly = rows.filter((r) => r.business_line === 'Production');
     const svg = lineChart(productionOnly, { ...options, series: ['Casting', 'Production'] }, doc);
-    const paths = [...svg.querySelectorAll('g[aria-label="line"] path')];
+    const paths = [...svg.querySelectorAll('g[data-mark="line"] path')];
     expect(paths).toHaveLength(1);
     expect(paths[0]!.getAttribute('stroke')).toBe(PALETTE[1]);
   });

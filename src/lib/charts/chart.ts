@@ -126,10 +126,24 @@ export function chart(rows: ChartRow[], options: ChartOptions, document: Documen
     ariaLabel: describe(rows, options),
     ...options.plot,
   }) as SVGSVGElement;
-  // Plot adds a <style> block and an inline style; a strict Content-Security-Policy
-  // blocks both, so the site's stylesheet carries those rules instead (.plotline-chart svg).
+  return asImage(element);
+}
+
+/**
+ * Makes a Plot SVG one accessible image that a strict CSP accepts:
+ * - Plot's <style> block and inline style go (a strict Content-Security-Policy
+ *   blocks both; the site's stylesheet carries those rules, .plotline-chart svg);
+ * - role="img" with the text alternative on the root only: Plot's labels on
+ *   the mark groups inside are not allowed by ARIA there, so they become
+ *   data-mark (still there for styling and tests).
+ */
+export function asImage<T extends SVGSVGElement>(element: T): T {
   for (const style of element.querySelectorAll('style')) style.remove();
   element.removeAttribute('style');
+  for (const inner of element.querySelectorAll('[aria-label]')) {
+    inner.setAttribute('data-mark', inner.getAttribute('aria-label')!);
+    inner.removeAttribute('aria-label');
+  }
   element.setAttribute('role', 'img');
   return element;
 }

@@ -5,7 +5,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { formatMonth, formatValue, type Unit } from '../format.ts';
-import { PALETTE } from './line-chart.ts';
+import { asImage, PALETTE } from './chart.ts';
 
 export interface SparklinePoint {
   date: Date;
@@ -38,9 +38,7 @@ export function sparkline(points: SparklinePoint[], options: SparklineOptions, d
     ],
     ariaLabel: describeSparkline(points, unit, label),
   }) as SVGSVGElement;
-  for (const style of element.querySelectorAll('style')) style.remove();
-  element.removeAttribute('style');
-  element.setAttribute('role', 'img');
+  asImage(element);
   element.classList.add('plotline-sparkline');
   return element;
 }

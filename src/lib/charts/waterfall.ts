@@ -5,6 +5,7 @@
 import * as Plot from '@observablehq/plot';
 import { formatChange, formatCompact, formatValue, type Unit } from '../format.ts';
 import type { Decomposition } from '../why-changed.ts';
+import { asImage } from './chart.ts';
 
 export interface WaterfallStep {
   label: string;
@@ -48,8 +49,6 @@ export function waterfall(steps: WaterfallStep[], options: { unit: Unit; ariaLab
     ],
     ariaLabel: options.ariaLabel,
   }) as SVGSVGElement;
-  for (const style of element.querySelectorAll('style')) style.remove();
-  element.removeAttribute('style');
-  element.setAttribute('role', 'img');
+  asImage(element);
   return element;
 }
