@@ -102,7 +102,7 @@ test('a metric page: definition, SQL, targets, tree neighbours, citing stories, 
   await expect(page.locator('a[data-parent]')).toHaveAttribute('href', `${B}kpis/bookings/`);
 
   await page.goto(`${B}kpis/bookings/`);
-  const figure = page.locator('[data-plotline-chart]');
+  const figure = page.locator('[data-plotline-live]');
   await expect(figure.locator('.plotline-chart__plot--regular g[data-mark="line"] path')).toHaveCount(1);
   await page.getByLabel('Break down by').selectOption('Business line');
   await expect(figure).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
@@ -287,7 +287,7 @@ test('a deep-dive prints cleanly: no navigation or inputs, the full-size chart, 
   await page.emulateMedia({ media: 'print' });
   await expect(page.locator('.site-header')).toBeHidden();
   await expect(page.locator('.plotline-input').first()).toBeHidden();
-  await expect(page.locator('[data-plotline-chart] .plotline-chart__plot--regular svg').first()).toBeVisible();
+  await expect(page.locator('[data-plotline-live] .plotline-chart__plot--regular svg').first()).toBeVisible();
   expect(await page.evaluate(() => getComputedStyle(document.body).color)).toBe('rgb(0, 0, 0)');
   await context.close();
 });
