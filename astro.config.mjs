@@ -3,8 +3,10 @@ import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import { defineConfig } from 'astro/config';
 import remarkGfm from 'remark-gfm';
+import { deckFiles } from './src/build/deck-files.ts';
 import { precompress } from './src/build/precompress.ts';
 import { rehypeTables } from './src/build/rehype-tables.ts';
+import { remarkSlides } from './src/build/remark-slides.ts';
 import { remarkStoryIndex } from './src/build/remark-story-index.ts';
 
 /**
@@ -18,8 +20,9 @@ export default defineConfig({
   base,
   outDir: process.env.PLOTLINE_OUT_DIR ?? './dist',
   trailingSlash: 'always',
-  // remarkStoryIndex records each story's decisions and cited metrics for the site's registers.
-  integrations: [mdx({ remarkPlugins: [remarkGfm, remarkStoryIndex] }), precompress()],
+  // remarkStoryIndex records each story's decisions and cited metrics for the site's registers;
+  // remarkSlides splits stories into slides; deckFiles makes decks work from file:// and offline.
+  integrations: [mdx({ remarkPlugins: [remarkGfm, remarkStoryIndex, remarkSlides] }), deckFiles(), precompress()],
   markdown: {
     syntaxHighlight: 'prism',
     // remark's pipeline with GitHub-flavoured Markdown (tables, footnotes, task lists);

@@ -5,12 +5,16 @@
  */
 import Decision from './Decision.astro';
 import LineChart from './LineChart.astro';
+import Notes from './Notes.astro';
 import Select from './Select.astro';
+import Slide from './Slide.astro';
 import Term from './Term.astro';
 
 export const storyComponents = {
   Decision,
   LineChart,
+  Notes,
   Select,
+  Slide,
   Term,
 };

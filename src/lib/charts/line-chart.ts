@@ -29,14 +29,16 @@ export interface LineChartOptions {
 }
 
 /**
- * The design sizes the build draws every chart at. CSS shows the compact one
- * in narrow containers (phones), so axis text stays readable; both keep their
+ * The design sizes the build draws every chart at. Story pages get regular
+ * and compact; CSS shows the compact one in narrow containers (phones), so axis text stays readable; both keep their
  * aspect ratio at any width, and the live redraw replaces each with one of
  * the same size.
  */
 export const CHART_SIZES = {
   regular: { width: 640, height: 360 },
   compact: { width: 360, height: 280 },
+  /** Presentation slides only (a wider, shorter frame whose text reads from the back of a room). */
+  slide: { width: 640, height: 250 },
 } as const;
 
 /** The palette: colour-blind-safe (Okabe–Ito), readable on white and in print. */
