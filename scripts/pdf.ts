@@ -44,9 +44,14 @@ const out = resolve(values.out ?? join('pdf', `${slug}${values.article ? '-artic
 const files = sirv(dist, { dev: false, extensions: ['html'] });
 const server = createServer((request, response) => {
   const url = request.url ?? '/';
-  if (!url.startsWith(base)) return void response.writeHead(404).end();
+  if (!url.startsWith(base)) {
+    response.writeHead(404).end();
+    return;
+  }
   request.url = url.slice(base.length - 1);
-  files(request, response, () => response.writeHead(404).end());
+  files(request, response, () => {
+    response.writeHead(404).end();
+  });
 });
 await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -17,6 +17,7 @@
  */
 import type { Root, RootContent } from 'mdast';
 import type { MdxJsxFlowElement } from 'mdast-util-mdx-jsx';
+import type {} from 'mdast-util-mdx-expression';
 
 /** Nodes that stay at the top level: ESM, and definitions, which are not content. */
 const OUTSIDE = new Set(['mdxjsEsm', 'definition', 'footnoteDefinition', 'yaml', 'toml']);

@@ -21,7 +21,10 @@ export class Deck {
   /** Called after every change of slide; `local` is false when another window asked for it. */
   onChange: (index: number, local: boolean) => void = () => {};
 
-  constructor(private readonly elements: DeckElements) {
+  private readonly elements: DeckElements;
+
+  constructor(elements: DeckElements) {
+    this.elements = elements;
     this.slides = [...elements.root.querySelectorAll<HTMLElement>(':scope > .deck-slide')];
     this.slides.forEach((slide, i) => {
       slide.setAttribute('aria-label', `Slide ${i + 1} of ${this.slides.length}`);
