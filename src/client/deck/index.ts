@@ -145,7 +145,8 @@ function start(root: HTMLElement): void {
   });
 
   html.dataset.deck = 'ready';
-  deck.go(Deck.fromHash(location.hash) ?? 0);
+  // Opening or reloading a window moves no other: only a later step is sent.
+  deck.go(Deck.fromHash(location.hash) ?? 0, false);
   if (presenting) link.send({ type: 'hello' });
   const fit = () => deck.fit();
   fit();
