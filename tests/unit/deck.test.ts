@@ -43,7 +43,7 @@ describe('splitting a story into slides', () => {
   });
 
   it('leaves ESM and definitions at the top level and makes no slide of a comment alone', () => {
-    const nodes: RootContent[] = [{ type: 'mdxjsEsm', value: 'export const x = 1' } as RootContent, { type: 'mdxFlowExpression', value: '/* draft */' } as RootContent, h(2, 'One'), { type: 'footnoteDefinition', identifier: 'a', children: [] }];
+    const nodes: RootContent[] = [{ type: 'mdxjsEsm', value: 'export const x = 1' } as unknown as RootContent, { type: 'mdxFlowExpression', value: '/* draft */' } as RootContent, h(2, 'One'), { type: 'footnoteDefinition', identifier: 'a', children: [] }];
     // (Definitions can sit anywhere: the GFM footnotes section is built from all of them.)
     expect(shape(groupSlides(nodes)).sort()).toEqual(['Slide(One, 1)', 'footnoteDefinition', 'mdxFlowExpression', 'mdxjsEsm']);
   });
