@@ -76,6 +76,8 @@ const stories = readdirSync(join(ROOT, 'src/stories'))
   .filter((name) => name.endsWith('.mdx') && !/^draft:\s*true/m.test(source(name.replace(/\.mdx$/, ''))))
   .map((name) => name.replace(/\.mdx$/, ''));
 const SLIDES = expectedSlides(source(SLUG));
+/** A chart's line paths (Plot marks; labelled by aria-label, or data-mark once charts are one image). */
+const LINE = ':is(g[aria-label="line"], g[data-mark="line"]) path';
 const current = (page: Page) => page.locator('.deck-slide--current');
 const at = (page: Page, n: number) => expect(current(page)).toHaveAttribute('data-slide', String(n));
 
@@ -285,7 +287,7 @@ test('charts on slides re-query in DuckDB-WASM over HTTP, and keys in an input s
   await select.selectOption('Production');
   for (const slide of ['3', '4']) {
     const figure = page.locator(`.deck-slide[data-slide="${slide}"] .plotline-chart`);
-    await expect(figure.locator('.plotline-chart__plot--slide svg g[aria-label="line"] path')).toHaveCount(1, { timeout: 30_000 });
+    await expect(figure.locator(`.plotline-chart__plot--slide svg ${LINE}`)).toHaveCount(1, { timeout: 30_000 });
     await expect(figure).toHaveAttribute('data-state', 'ready');
   }
   await select.press('ArrowDown');
@@ -355,7 +357,7 @@ test.describe('offline', () => {
       await at(page, slide);
       for (const figure of await current(page).locator('.plotline-chart').all()) {
         await expect(figure.locator('svg[role="img"]')).toBeVisible();
-        expect(await figure.locator('svg g[aria-label="line"] path').count()).toBeGreaterThan(0);
+        expect(await figure.locator(`svg ${LINE}`).count()).toBeGreaterThan(0);
         charts += 1;
       }
       await page.keyboard.press('ArrowRight');
@@ -365,7 +367,7 @@ test.describe('offline', () => {
     await page.keyboard.press('3');
     await page.keyboard.press('Enter');
     await current(page).getByLabel('Business line').selectOption('Casting');
-    await expect(current(page).locator('.plotline-chart__plot--slide svg g[aria-label="line"] path')).toHaveCount(1, { timeout: 60_000 });
+    await expect(current(page).locator(`.plotline-chart__plot--slide svg ${LINE}`)).toHaveCount(1, { timeout: 60_000 });
     await expect(current(page).locator('.plotline-chart')).toHaveAttribute('data-state', 'ready');
   });
 });
