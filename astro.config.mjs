@@ -3,10 +3,12 @@ import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import { defineConfig } from 'astro/config';
 import remarkGfm from 'remark-gfm';
+import { deckFiles } from './src/build/deck-files.ts';
 import { devReload } from './src/build/dev-reload.ts';
 import { precompress } from './src/build/precompress.ts';
 import { rehypeTables } from './src/build/rehype-tables.ts';
 import { remarkExamples } from './src/build/remark-examples.ts';
+import { remarkSlides } from './src/build/remark-slides.ts';
 import { remarkStoryIndex } from './src/build/remark-story-index.ts';
 import { searchIndex } from './src/build/search-index.ts';
 
@@ -23,15 +25,17 @@ export default defineConfig({
   site: process.env.PLOTLINE_SITE,
   outDir: process.env.PLOTLINE_OUT_DIR ?? './dist',
   trailingSlash: 'always',
-  // searchIndex runs Pagefind over the built pages (site search) before precompress.
-  integrations: [mdx(), searchIndex(), precompress(), devReload()],
+  // searchIndex runs Pagefind over the built pages (site search); deckFiles makes decks work from
+  // file:// and offline; both before precompress.
+  integrations: [mdx(), searchIndex(), deckFiles(), precompress(), devReload()],
   markdown: {
     syntaxHighlight: 'prism',
     // remark's pipeline with GitHub-flavoured Markdown (tables, footnotes, task lists);
     // Prism marks code with classes (Shiki's inline styles break the CSP).
     // MDX inherits it. remarkStoryIndex records each story's decisions and cited metrics for the site's registers;
-    // remarkExamples gives the gallery's <Example>s their own source.
-    processor: unified({ gfm: false, remarkPlugins: [remarkGfm, remarkStoryIndex, remarkExamples], rehypePlugins: [rehypeTables] }),
+    // remarkSlides splits stories into slides for the present view; remarkExamples gives the gallery's
+    // <Example>s their own source.
+    processor: unified({ gfm: false, remarkPlugins: [remarkGfm, remarkStoryIndex, remarkSlides, remarkExamples], rehypePlugins: [rehypeTables] }),
   },
   security: {
     // A Content-Security-Policy <meta> on every page: only the site itself,

@@ -12,8 +12,10 @@ import DotChart from './DotChart.astro';
 import Hypothesis from './Hypothesis.astro';
 import Kpi from './Kpi.astro';
 import LineChart from './LineChart.astro';
+import Notes from './Notes.astro';
 import PeriodRange from './PeriodRange.astro';
 import Select from './Select.astro';
+import Slide from './Slide.astro';
 import Table from './Table.astro';
 import Term from './Term.astro';
 import Toggle from './Toggle.astro';
@@ -32,7 +34,9 @@ export const storyComponents = {
   Kpi,
   LineChart,
   PeriodRange,
+  Notes,
   Select,
+  Slide,
   Table,
   Term,
   Toggle,

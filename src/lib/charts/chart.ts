@@ -46,13 +46,20 @@ export interface ChartOptions {
 
 /**
  * The design sizes the build draws every chart at. CSS shows the compact one
- * in narrow containers (phones), so axis text stays readable; both keep their
+ * in narrow containers (phones), so axis text stays readable; each keeps its
  * aspect ratio at any width.
  */
 export const CHART_SIZES = {
   regular: { width: 640, height: 360 },
   compact: { width: 360, height: 280 },
+  /** Presentation slides only (a wider, shorter frame whose text reads from the back of a room). */
+  slide: { width: 640, height: 250 },
 } as const;
+
+/** The sizes a page draws: a slide its own; an article the regular and compact ones. */
+export function chartSizes(onSlide: boolean): Partial<typeof CHART_SIZES> {
+  return onSlide ? { slide: CHART_SIZES.slide } : { regular: CHART_SIZES.regular, compact: CHART_SIZES.compact };
+}
 
 /** The palette: colour-blind-safe (Okabe–Ito), readable on white and in print. */
 export const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9'];
