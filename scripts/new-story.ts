@@ -70,7 +70,9 @@ In ${month}, <Term metric="${star.id}">${star.label.toLowerCase()}</Term> came t
 
 ## What changed
 
-<LineChart title="${star.label} by business line" metric="${star.id}" by="business_line" from="${Number(snapshot.slice(0, 4)) - 1}-${snapshot.slice(5)}" target />
+<LineChart title="${star.label} against its target" metric="${star.id}" from="${Number(snapshot.slice(0, 4)) - 1}-${snapshot.slice(5)}" target />
+
+<BarChart title="${star.label} by business line" metric="${star.id}" by="business_line" from="${Number(snapshot.slice(0, 4)) - 1}-${snapshot.slice(5)}" />
 
 ## Why
 

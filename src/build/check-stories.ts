@@ -50,7 +50,7 @@ export async function checkStories(root: string, dir = join(root, 'src/stories')
       const module = (await import(/* @vite-ignore */ `/${relative(root, path)}`)) as { default: Parameters<AstroContainer['renderToString']>[0] };
       await container.renderToString(module.default, {
         props: { components: storyComponents },
-        locals: { story: { file, snapshot: parsed.data.snapshot ?? parsed.data.period, inputs: {} } },
+        locals: { story: { file, snapshot: parsed.data.snapshot ?? parsed.data.period, period: parsed.data.period, inputs: {} } },
       });
     } catch (error) {
       const message = (error as Error).message;

@@ -3,7 +3,9 @@
  * - GFM column alignment (`---:`) becomes a class (`align-right`) instead of
  *   an inline `style`, which a strict Content-Security-Policy blocks;
  * - each table sits in a focusable region that scrolls sideways on narrow
- *   screens instead of widening the page.
+ *   screens instead of widening the page;
+ * - a task list's checkboxes say whether the item is done (screen readers
+ *   otherwise meet an unlabelled checkbox).
  */
 import type { Element, Root } from 'hast';
 import { visit } from 'unist-util-visit';
@@ -15,6 +17,10 @@ export function rehypeTables() {
         const classes = Array.isArray(node.properties.className) ? node.properties.className : [];
         node.properties.className = [...classes, `align-${node.properties.align}`];
         delete node.properties.align;
+      }
+      // GFM task-list boxes are disabled checkboxes with no label: name them by their state.
+      if (node.tagName === 'input' && node.properties.type === 'checkbox' && node.properties.ariaLabel === undefined) {
+        node.properties.ariaLabel = node.properties.checked ? 'Done' : 'Not done yet';
       }
       if (node.tagName === 'table' && parent && index !== undefined && !(parent.type === 'element' && parent.properties.className?.toString().includes('table-scroll'))) {
         parent.children[index] = {

@@ -10,6 +10,8 @@ export interface StoryContext {
   file: string;
   /** The pinned snapshot, YYYY-MM. */
   snapshot: string;
+  /** The month the story reports on, YYYY-MM (its frontmatter `period`); default the snapshot's. */
+  period?: string;
   /** Input name → default value, filled in by input components as they render. */
   inputs: Record<string, ParamValue>;
 }
@@ -32,4 +34,9 @@ let counter = 0;
 export function nextId(): number {
   counter += 1;
   return counter;
+}
+
+/** The month a story's numbers default to: its `period`, else its snapshot's month. */
+export function storyPeriod(context: StoryContext): string {
+  return context.period ?? context.snapshot;
 }

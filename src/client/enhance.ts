@@ -48,18 +48,33 @@ export function enhance(root: Document): void {
   const inputs = [...root.querySelectorAll<Input>('[data-plotline-input]')];
   const values = () => Object.fromEntries(inputs.map((i) => [nameOf(i), valueOf(i)]));
 
+  /** Updates in flight: the page is "updating" until the last one ends (tests and the bench wait on it). */
+  let inFlight = 0;
   /** Re-runs everything that depends on any of `names`. */
   const update = async (names: string[]) => {
     const dependents = [...root.querySelectorAll<HTMLElement>('[data-plotline-live]')].filter((el) =>
       (el.dataset.inputs ?? '').split(' ').some((n) => names.includes(n)),
     );
     for (const el of dependents) el.dataset.state = 'loading';
+    inFlight += 1;
     root.documentElement.dataset.plotlineUpdating = 'true';
     try {
       const live = await loadRuntime();
       await live.update(dependents, values());
+    } catch (error) {
+      // The runtime or DuckDB-WASM did not load (offline, file://): say so where the reader looks.
+      runtime = undefined;
+      for (const el of dependents) {
+        el.dataset.state = 'error';
+        const status = el.querySelector<HTMLElement>('.plotline-chart__status');
+        if (status) {
+          status.textContent = `This could not update (${(error as Error).message}). It shows the last view that worked.`;
+          status.hidden = false;
+        }
+      }
     } finally {
-      delete root.documentElement.dataset.plotlineUpdating;
+      inFlight -= 1;
+      if (inFlight === 0) delete root.documentElement.dataset.plotlineUpdating;
     }
   };
 
@@ -128,10 +143,12 @@ function enhanceTables(root: Document): void {
     th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
     const body = table.tBodies[0]!;
     const cell = (row: HTMLTableRowElement) => row.cells[column]?.dataset.value ?? '';
+    // A column is numeric when every filled cell is a number; empty cells sort last either way.
+    const numeric = [...body.rows].every((row) => cell(row) === '' || !Number.isNaN(Number(cell(row))));
     const rows = [...body.rows].sort((a, b) => {
       const x = cell(a);
       const y = cell(b);
-      const numeric = x !== '' && y !== '' && !Number.isNaN(Number(x)) && !Number.isNaN(Number(y));
+      if (x === '' || y === '') return x === y ? 0 : x === '' ? 1 : -1;
       const order = numeric ? Number(x) - Number(y) : x.localeCompare(y, 'en-GB');
       return ascending ? order : -order;
     });

@@ -53,17 +53,24 @@ async function run(live: Live, values: Record<string, ParamValue>, queries: Map<
   return result;
 }
 
+/** Each element's latest update; an older one that finishes later is dropped. */
+const versions = new WeakMap<HTMLElement, number>();
+
 async function updateOne(element: HTMLElement, values: Record<string, ParamValue>, queries: Map<string, Promise<TableRow[]>>): Promise<void> {
   const live = JSON.parse(element.dataset.plotlineLive!) as Live;
   const status = element.querySelector<HTMLElement>('.plotline-chart__status');
+  const version = (versions.get(element) ?? 0) + 1;
+  versions.set(element, version);
   try {
     const rows = await run(live, values, queries);
+    if (versions.get(element) !== version) return;
     if (live.kind === 'chart') drawChart(element, rows, live.options as ChartOptions, values);
     else if (live.kind === 'table') fillTable(element, rows, live.options as TableOptions & { newestFirst: boolean });
     else element.textContent = displayValue(rows[0], live.options as ValueOptions);
     if (status) status.hidden = true;
     element.dataset.state = 'ready';
   } catch (error) {
+    if (versions.get(element) !== version) return;
     if (status) {
       status.textContent = `This could not update: ${(error as Error).message} It shows the last view that worked.`;
       status.hidden = false;
@@ -73,8 +80,14 @@ async function updateOne(element: HTMLElement, values: Record<string, ParamValue
   }
 }
 
-function drawChart(figure: HTMLElement, rows: TableRow[], options: ChartOptions, values: Record<string, ParamValue>): void {
+function drawChart(figure: HTMLElement, rows: TableRow[], initial: ChartOptions, values: Record<string, ParamValue>): void {
+  let options = initial;
   const chosen = figure.dataset.select ? String(values[figure.dataset.select]) : undefined;
+  // A series the default view did not have (say, a total a toggle brings in) joins the domain after the others, so none changes colour.
+  if (options.series && options.seriesDomain) {
+    const fresh = [...new Set(rows.map((row) => String(row[options.series!])))].filter((key) => !options.seriesDomain!.includes(key)).sort();
+    options = { ...options, seriesDomain: [...options.seriesDomain, ...fresh] };
+  }
   const highlight = chosen && options.seriesDomain?.includes(chosen) ? chosen : undefined;
   for (const plot of figure.querySelectorAll<HTMLElement>('.plotline-chart__plot')) {
     const size = CHART_SIZES[plot.dataset.size as keyof typeof CHART_SIZES];
@@ -90,8 +103,9 @@ function fillTable(figure: HTMLElement, rows: TableRow[], options: TableOptions 
   const shaped = shapeTable(rows, options);
   const ordered = options.newestFirst ? [...shaped.rows].reverse() : shaped.rows;
   // The columns can change (a pivoted series filtered out): rebuild the header, sortable as built.
+  // With no rows there are no columns to name: the last header stays.
   const header = figure.querySelector('thead tr')!;
-  header.replaceChildren(
+  if (shaped.columns.length > 0) header.replaceChildren(
     ...shaped.columns.map((column, i) => {
       const th = document.createElement('th');
       th.scope = 'col';
@@ -112,7 +126,12 @@ function fillTable(figure: HTMLElement, rows: TableRow[], options: TableOptions 
       tableRow(shaped.columns.map((c) => ({ text: formatTableCell(row[c], c, shaped.units), value: rawCell(row[c]), numeric: typeof row[c] === 'number' }))),
     ),
   );
-  figure.querySelector('.plotline-chart__empty')?.toggleAttribute('hidden', rows.length > 0);
+  let empty = figure.querySelector<HTMLElement>('.plotline-chart__empty');
+  if (!empty) {
+    empty = emptyMessage();
+    figure.querySelector('.table-scroll')!.after(empty);
+  }
+  empty.hidden = rows.length > 0;
   refreshCsv(figure);
 }
 

@@ -32,8 +32,12 @@ const monthYear = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'nume
 const longMonthYear = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-/** A value in full: "£41,230", "1,204", "12.5%", "1.45", "11.2 hours". */
+/** A value in full: "£41,230", "1,204", "12.5%", "1.45", "11.2 hours"; below zero with a minus sign, "−£1,234". */
 export function formatValue(value: number, unit: Unit): string {
+  return unsigned(value, unit).replace('-', '−');
+}
+
+function unsigned(value: number, unit: Unit): string {
   switch (unit) {
     case 'currency':
       return currency.format(value);
@@ -41,8 +45,10 @@ export function formatValue(value: number, unit: Unit): string {
       return percent.format(value);
     case 'ratio':
       return ratio.format(value);
-    case 'duration':
-      return `${hours.format(value)} ${Math.abs(value) === 1 ? 'hour' : 'hours'}`;
+    case 'duration': {
+      const text = hours.format(value);
+      return `${text} ${text === '1' || text === '-1' ? 'hour' : 'hours'}`;
+    }
     default:
       return count.format(value);
   }
@@ -52,11 +58,11 @@ export function formatValue(value: number, unit: Unit): string {
 export function formatCompact(value: number, unit: Unit): string {
   switch (unit) {
     case 'currency':
-      return currencyCompact.format(value);
+      return currencyCompact.format(value).replace('-', '−');
     case 'count':
-      return countCompact.format(value);
+      return countCompact.format(value).replace('-', '−');
     case 'duration':
-      return `${hours.format(value)}h`;
+      return `${hours.format(value).replace('-', '−')}h`;
     default:
       return formatValue(value, unit);
   }
@@ -70,6 +76,8 @@ export function formatCompact(value: number, unit: Unit): string {
 export function formatChange(delta: number, unit: Unit): string {
   if (unit === 'percent') return `${points.format(delta * 100).replace('-', '−')} pts`;
   const text = formatValue(Math.abs(delta), unit);
+  // A change that rounds to nothing has no sign: "0", not "+0".
+  if (text === formatValue(0, unit)) return text;
   return delta > 0 ? `+${text}` : delta < 0 ? `−${text}` : text;
 }
 

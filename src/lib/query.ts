@@ -92,9 +92,8 @@ export function toCsv(columns: string[], rows: Record<string, unknown>[]): strin
 
 export interface MetricValueRequest {
   metric: string;
-  /** The period, YYYY-MM. */
+  /** The month, YYYY-MM. */
   period: string;
-  grain?: QueryGrain;
   /** "All", a business line, or `$name`. */
   businessLine?: string;
   /** A dimension and its value, for one cell of a breakdown. */
@@ -103,24 +102,21 @@ export interface MetricValueRequest {
 }
 
 /**
- * One metric in one period, with the previous period and the same period a
- * year before: columns value, previous, year_ago (NULL where missing).
+ * One metric in one month, with the month before and the same month a year
+ * before: columns value, previous, year_ago (NULL where missing).
  */
 export function metricValueQuery(request: MetricValueRequest): string {
-  const grain = request.grain ?? 'month';
   const start = `DATE ${literal(`${request.period}-01`)}`;
-  const step = grain === 'week' ? 'INTERVAL 7 DAY' : 'INTERVAL 1 MONTH';
-  const yearBack = grain === 'week' ? 'INTERVAL 364 DAY' : 'INTERVAL 1 YEAR';
   const cell = request.dimension
     ? `dimension = ${literal(request.dimension)} AND dimension_value = ${valueOf(request.dimensionValue ?? '')}`
     : 'dimension IS NULL';
   return `WITH m AS (
   SELECT period_start, value FROM metrics
-  WHERE metric = ${literal(request.metric)} AND grain = ${literal(grain)} AND ${cell} AND business_line = ${valueOf(request.businessLine ?? 'All')}
+  WHERE metric = ${literal(request.metric)} AND grain = 'month' AND ${cell} AND business_line = ${valueOf(request.businessLine ?? 'All')}
 )
 SELECT (SELECT value FROM m WHERE period_start = ${start}) AS value,
-       (SELECT value FROM m WHERE period_start = ${start} - ${step}) AS previous,
-       (SELECT value FROM m WHERE period_start = ${start} - ${yearBack}) AS year_ago`;
+       (SELECT value FROM m WHERE period_start = ${start} - INTERVAL 1 MONTH) AS previous,
+       (SELECT value FROM m WHERE period_start = ${start} - INTERVAL 1 YEAR) AS year_ago`;
 }
 
 export interface PivotSpec {

@@ -27,7 +27,7 @@ export function shapeTable(rows: TableRow[], options: TableOptions): ShapedTable
   // A pivoted column with no value in any row (a series the inputs filtered out) is left out.
   const columns = options.columns ?? (rows.length > 0 ? Object.keys(rows[0]!).filter((c) => rows.some((row) => row[c] !== null && row[c] !== undefined)) : []);
   const units: Record<string, Unit> = { ...options.units };
-  if (options.valueUnit) for (const column of columns) if (!(column in units) && typeof rows[0]?.[column] === 'number') units[column] = options.valueUnit;
+  if (options.valueUnit) for (const column of columns) if (!(column in units) && rows.some((row) => typeof row[column] === 'number')) units[column] = options.valueUnit;
   return { columns, rows, units };
 }
 

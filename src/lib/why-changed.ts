@@ -15,6 +15,7 @@
  * slightly different populations, say) is reported as a separate residual, so
  * the bars of the waterfall always add up to the real change.
  */
+import { formatChange, formatRelativeChange, formatValue, type Unit } from './format.ts';
 export type Relation = 'sum' | 'product' | 'ratio';
 
 export interface DriverChange {
@@ -72,4 +73,48 @@ export function decompose(relation: Relation, before: number, after: number, dri
     contributions: drivers.map((d, i) => ({ ...d, contribution: parts[i]! })),
     residual,
   };
+}
+
+export interface SentenceOptions {
+  /** "Bookings". */
+  label: string;
+  unit: Unit;
+  /** "Sept 2026", "Oct 2026". */
+  before: string;
+  after: string;
+  /** Each driver's unit, by id: counts move "more/fewer", anything else "higher/lower". */
+  driverUnits: Record<string, Unit>;
+}
+
+/**
+ * The one-sentence summary: "Bookings fell 73 (−2.3%) from Sept 2026 to
+ * Oct 2026: lower bookings per active user took off 103, partly offset by
+ * more active users (+30)." Drivers whose part rounds to nothing are left
+ * out; a change that rounds to nothing reads "was flat".
+ */
+export function whyChangedSentence(d: Decomposition, options: SentenceOptions): string {
+  const { label, unit } = options;
+  const when = `from ${options.before} to ${options.after}`;
+  const shown = (value: number) => formatChange(value, unit) !== formatValue(0, unit);
+  const lower = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+  const word = (c: Contribution) => {
+    const up = c.after >= c.before;
+    return options.driverUnits[c.id] === 'count' ? (up ? 'more' : 'fewer') : up ? 'higher' : 'lower';
+  };
+  const parts = d.contributions.filter((c) => shown(c.contribution)).sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  const residual = shown(d.residual) ? `; ${formatChange(d.residual, unit)} is not explained by the drivers` : '';
+  if (!shown(d.change)) {
+    const moves = parts.map((c) => `${word(c)} ${lower(c.label)} (${formatChange(c.contribution, unit)})`);
+    return `${label} was flat ${when}, at ${formatValue(d.after, unit)}${moves.length > 0 ? `: ${moves.join(' and ')} cancelled out` : ''}${residual}.`;
+  }
+  const rose = d.change > 0;
+  const relative = unit === 'percent' ? '' : formatRelativeChange(d.after, d.before);
+  const head = `${label} ${rose ? 'rose' : 'fell'} ${formatChange(d.change, unit).replace(/^[+−]/, '')}${relative ? ` (${relative})` : ''} ${when}`;
+  const along = parts.filter((c) => c.contribution > 0 === rose);
+  const against = parts.filter((c) => c.contribution > 0 !== rose);
+  const verb = rose ? 'added' : 'took off';
+  const main = along.map((c) => `${word(c)} ${lower(c.label)} ${verb} ${formatChange(c.contribution, unit).replace(/^[+−]/, '')}`);
+  const offset = against.map((c) => `${word(c)} ${lower(c.label)} (${formatChange(c.contribution, unit)})`);
+  const body = main.length > 0 ? `: ${main.join(' and ')}${offset.length > 0 ? `, partly offset by ${offset.join(' and ')}` : ''}` : '';
+  return `${head}${body}${residual}.`;
 }

@@ -283,7 +283,7 @@ test('a slide keeps 16:9 in any window, centred with black bars, and no slide ov
 
 test('charts on slides re-query in DuckDB-WASM over HTTP, and keys in an input stay the input’s', async ({ page, watch }) => {
   await openDeck(page, '#/3');
-  const select = current(page).getByLabel('Business line');
+  const select = current(page).getByRole('combobox', { name: 'Business line' });
   await select.selectOption('Production');
   for (const slide of ['3', '4']) {
     const figure = page.locator(`.deck-slide[data-slide="${slide}"] .plotline-chart`);
@@ -325,7 +325,7 @@ test('the roadshow’s numbers match snapshot 2026-10', async ({ page }) => {
   expect(deckText).toContain(`Each searcher booked ${formatValue(perSearcher('2026-10'), 'ratio')} times in October, against ${formatValue(perSearcher('2026-07'), 'ratio')} in July.`);
 
   // The quarter table, row by row: October 2025, July 2026, October 2026, change July → October.
-  const rows = await page.locator('.deck-slide .table-scroll tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
+  const rows = await page.locator('.deck-slide .table-scroll:not(details .table-scroll) tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
   const row = (label: string, metric: string, unit: 'count' | 'ratio' | 'percent') => {
     const [a, b2, c] = ['2025-10', '2026-07', '2026-10'].map((m) => v(metric, m));
     return [label, formatValue(a!, unit), formatValue(b2!, unit), formatValue(c!, unit), unit === 'percent' ? pts(c!, b2!) : sign(c!, b2!)];
@@ -366,7 +366,7 @@ test.describe('offline', () => {
     // DuckDB-WASM, its worker and the Parquet come from the cache too.
     await page.keyboard.press('3');
     await page.keyboard.press('Enter');
-    await current(page).getByLabel('Business line').selectOption('Casting');
+    await current(page).getByRole('combobox', { name: 'Business line' }).selectOption('Casting');
     await expect(current(page).locator(`.plotline-chart__plot--slide svg ${LINE}`)).toHaveCount(1, { timeout: 60_000 });
     await expect(current(page).locator('.plotline-chart')).toHaveAttribute('data-state', 'ready');
   });
@@ -400,7 +400,7 @@ test('opened from file:// (the built folder copied elsewhere), every slide shows
     await page.keyboard.press('Enter');
     await at(page, 3);
     // Live re-querying needs HTTP, and the page says so instead of failing silently.
-    await expect(current(page).getByLabel('Business line')).toBeDisabled();
+    await expect(current(page).getByRole('combobox', { name: 'Business line' })).toBeDisabled();
     await expect(current(page).locator('.deck-file-note')).toHaveText('Opened from a file, so the charts show “All”. Changing this needs the site served over HTTP (any web server).');
     expect(watch.requests.filter((url) => !url.startsWith('file://'))).toEqual([]);
     expect(watch.errors).toEqual([]);

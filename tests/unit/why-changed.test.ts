@@ -2,7 +2,7 @@
  * WhyChanged's split, on examples small enough to work out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { decompose } from '../../src/lib/why-changed.ts';
+import { decompose, whyChangedSentence } from '../../src/lib/why-changed.ts';
 
 describe('decompose', () => {
   it('splits a product of two drivers by their log changes, and the parts add up to the change', () => {
@@ -58,5 +58,28 @@ describe('decompose', () => {
       { id: 'a', label: 'Searchers', before: 0, after: 5 },
       { id: 'b', label: 'Bookings per searcher', before: 1, after: 2 },
     ])).toThrow('Searchers is 0: a product split needs every driver above zero in both periods.');
+  });
+});
+
+describe('whyChangedSentence', () => {
+  const options = { label: 'Revenue', unit: 'currency' as const, before: 'Sept 2026', after: 'Oct 2026', driverUnits: { customers: 'count' as const, spend: 'currency' as const } };
+
+  it('names the drivers that moved it and those that held it back', () => {
+    // £50 → £40 (−£10, −20%): volume 10 → 20 adds £31, price £5 → £2 takes off £41 (worked out above).
+    const d = decompose('product', 50, 40, [
+      { id: 'customers', label: 'Customers', before: 10, after: 20 },
+      { id: 'spend', label: 'Spend per customer', before: 5, after: 2 },
+    ]);
+    expect(whyChangedSentence(d, options)).toBe('Revenue fell £10 (−20%) from Sept 2026 to Oct 2026: lower spend per customer took off £41, partly offset by more customers (+£31).');
+  });
+
+  it('says a change that rounds to nothing was flat, and which moves cancelled out', () => {
+    // 100 × £2 = £200 → 125 × £1.60 = £200: ln 1.25 = 0.223144 and ln 0.8 = −0.223144 cancel, so each part is
+    // £200 × ±0.223144 = ±£44.63.
+    const d = decompose('product', 200, 200, [
+      { id: 'customers', label: 'Customers', before: 100, after: 125 },
+      { id: 'spend', label: 'Spend per customer', before: 2, after: 1.6 },
+    ]);
+    expect(whyChangedSentence(d, options)).toBe('Revenue was flat from Sept 2026 to Oct 2026, at £200: more customers (+£45) and lower spend per customer (−£45) cancelled out.');
   });
 });

@@ -234,7 +234,7 @@ export function largestChange(rows: ChartRow[], options: ChartOptions): { series
   let best: { series?: string; delta: number; from: Date; to: Date } | undefined;
   for (const group of groups) {
     const points = rows
-      .filter((row) => group === undefined || String(row[series!]) === group)
+      .filter((row) => (group === undefined || String(row[series!]) === group) && row[y] !== null && row[y] !== undefined)
       .sort((a, b) => (a[x] as Date).getTime() - (b[x] as Date).getTime());
     for (let i = 1; i < points.length; i += 1) {
       const delta = Number(points[i]![y]) - Number(points[i - 1]![y]);
@@ -255,6 +255,7 @@ export function dataColumns(options: Pick<ChartOptions, 'x' | 'y' | 'series'>): 
 
 /** One cell of that table, formatted as the chart formats it. */
 export function formatCell(value: unknown, column: string, options: Pick<ChartOptions, 'y' | 'unit'>): string {
+  if (value === null || value === undefined) return '–';
   if (value instanceof Date) return formatMonth(value);
   if (column === options.y) return formatValue(Number(value), options.unit ?? 'count');
   return String(value);

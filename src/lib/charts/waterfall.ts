@@ -1,6 +1,9 @@
 /**
  * The waterfall for WhyChanged: the metric before, one bar per driver's
  * contribution (up or down from where the last one ended), the metric after.
+ * The axis starts at zero, so the two totals compare honestly; each step is
+ * labelled with its amount, and coloured by whether it helped (given the
+ * metric's direction).
  */
 import * as Plot from '@observablehq/plot';
 import { formatChange, formatCompact, formatValue, type Unit } from '../format.ts';
@@ -11,16 +14,16 @@ export interface WaterfallStep {
   label: string;
   from: number;
   to: number;
-  kind: 'total' | 'up' | 'down';
+  kind: 'total' | 'good' | 'bad';
   text: string;
 }
 
-export function waterfallSteps(d: Decomposition, labels: { before: string; after: string }, unit: Unit): WaterfallStep[] {
+export function waterfallSteps(d: Decomposition, labels: { before: string; after: string }, unit: Unit, direction: 'up' | 'down' = 'up'): WaterfallStep[] {
   const steps: WaterfallStep[] = [{ label: labels.before, from: 0, to: d.before, kind: 'total', text: formatValue(d.before, unit) }];
   let level = d.before;
   const parts = [...d.contributions.map((c) => ({ label: c.label, value: c.contribution })), ...(d.residual !== 0 ? [{ label: 'Not explained by the drivers', value: d.residual }] : [])];
   for (const part of parts) {
-    steps.push({ label: part.label, from: level, to: level + part.value, kind: part.value >= 0 ? 'up' : 'down', text: formatChange(part.value, unit) });
+    steps.push({ label: part.label, from: level, to: level + part.value, kind: (part.value >= 0) === (direction === 'up') ? 'good' : 'bad', text: formatChange(part.value, unit) });
     level += part.value;
   }
   steps.push({ label: labels.after, from: 0, to: d.after, kind: 'total', text: formatValue(d.after, unit) });
@@ -29,11 +32,9 @@ export function waterfallSteps(d: Decomposition, labels: { before: string; after
 
 export function waterfall(steps: WaterfallStep[], options: { unit: Unit; ariaLabel: string; width?: number; height?: number }, document: Document): SVGSVGElement {
   const { unit, width = 640, height = 320 } = options;
-  const values = steps.flatMap((s) => (s.kind === 'total' ? [s.to] : [s.from, s.to]));
-  const low = Math.min(...values);
+  const values = steps.flatMap((s) => [s.from, s.to]);
+  const floor = Math.min(0, ...values);
   const high = Math.max(...values);
-  // Start the axis near the smallest level, so small contributions to a large total stay visible.
-  const floor = low > 0 ? Math.max(0, low - (high - low) * 0.6) : low;
   const element = Plot.plot({
     document,
     width,
@@ -42,9 +43,9 @@ export function waterfall(steps: WaterfallStep[], options: { unit: Unit; ariaLab
     marginBottom: 48,
     x: { domain: steps.map((s) => s.label), label: null, tickFormat: (d: string) => (d.length > 18 ? `${d.slice(0, 17)}…` : d) },
     y: { grid: true, label: null, domain: [floor, high + (high - floor) * 0.08], tickFormat: (d: number) => formatCompact(d, unit) },
-    color: { domain: ['total', 'up', 'down'], range: ['#57606a', '#009e73', '#d55e00'] },
+    color: { domain: ['total', 'good', 'bad'], range: ['#57606a', '#009e73', '#d55e00'] },
     marks: [
-      Plot.barY(steps, { x: 'label', y1: (s: WaterfallStep) => (s.kind === 'total' ? floor : s.from), y2: 'to', fill: 'kind', clip: true }),
+      Plot.barY(steps, { x: 'label', y1: 'from', y2: 'to', fill: 'kind' }),
       Plot.text(steps, { x: 'label', y: (s: WaterfallStep) => Math.max(s.from, s.to), text: 'text', dy: -8, fontWeight: 600, fill: 'currentColor' }),
     ],
     ariaLabel: options.ariaLabel,
