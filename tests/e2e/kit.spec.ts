@@ -25,7 +25,7 @@ const monthly = (metric: string, line: string) =>
 
 const revenueChart = 'figure:has(.plotline-chart__title:text-is("Monthly revenue by business line"))';
 const bookingsChart = 'figure:has(.plotline-chart__title:text-is("Bookings each month since November 2025"))';
-const revenueTable = 'figure.plotline-table';
+const revenueTable = 'figure.plotline-table:has(.plotline-chart__title:text-is("Revenue by business line, last six months"))';
 
 async function settled(page: import('@playwright/test').Page) {
   await expect(page.locator('html')).not.toHaveAttribute('data-plotline-updating', 'true', { timeout: 30_000 });
