@@ -6,7 +6,9 @@
  * event rows, seconds, rows per second and the child's peak memory (maximum
  * resident set, from /usr/bin/time). DuckDB streams the extracts into a
  * scratch database on disk with a memory limit (PLOTLINE_EXPORT_MEMORY,
- * default 4GB), so memory should stay flat as the scale grows.
+ * default 4GB), so memory should stay flat as the scale grows. With
+ * PLOTLINE_EXPORT_TIMING=1 each scale's row is followed by the export's step
+ * timings. Generated data and DuckDB's scratch files go under TMPDIR.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -21,16 +23,21 @@ const scales = values.scales!.split(',').map(Number);
 const work = join(tmpdir(), 'plotline-bench-export');
 mkdirSync(work, { recursive: true });
 
-/** Runs a node script under /usr/bin/time; returns wall seconds and peak RSS in bytes. */
-function measure(args: string[]): { seconds: number; peak: number; output: string } {
-  const result = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+/**
+ * Runs a node script under /usr/bin/time; returns wall seconds, CPU seconds
+ * (user + system: steadier than wall time on a machine others are using)
+ * and peak RSS in bytes.
+ */
+function measure(args: string[]): { seconds: number; cpu: number; peak: number; output: string } {
+  const result = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-  const [, seconds, kib] = /TIME ([\d.]+) (\d+)/.exec(result.stderr)!;
-  return { seconds: Number(seconds), peak: Number(kib) * 1024, output: result.stdout };
+  const [, seconds, user, system, kib] = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(result.stderr)!;
+  return { seconds: Number(seconds), cpu: Number(user) + Number(system), peak: Number(kib) * 1024, output: result.stdout };
 }
 
 console.log(`Export benchmark on ${process.arch}, ${(await import('node:os')).cpus().length} cores; one period (2026-10).`);
-console.log('scale | event rows | sources on disk | generate | export | events/s (export) | peak memory (export)');
+console.log(`Load average at start: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(', ')} (other work on the machine slows the wall times).`);
+console.log('scale | event rows | sources on disk | generate | export | export CPU (user+sys) | events/s (export) | peak memory (export)');
 for (const scale of scales) {
   const sources = join(work, `scale-${scale}`, 'sources');
   const snapshots = join(work, `scale-${scale}`, 'snapshots');
@@ -51,9 +58,12 @@ for (const scale of scales) {
       mb(folderBytes(sources)),
       generate ? `${generate.seconds.toFixed(1)} s` : '(reused)',
       `${run.seconds.toFixed(1)} s`,
+      `${run.cpu.toFixed(1)} s`,
       Math.round(events / run.seconds).toLocaleString('en-GB'),
       mb(run.peak),
     ].join(' | '),
   );
+  // With PLOTLINE_EXPORT_TIMING=1 the export times its steps; show them under the row.
+  for (const line of run.output.split('\n').filter((l) => l.startsWith('timing:'))) console.log(`    ${line}`);
   if (!values.keep && scale >= 10) rmSync(join(work, `scale-${scale}`), { recursive: true, force: true });
 }

@@ -27,7 +27,8 @@ export async function buildFacts(db: DuckDBConnection, model: Model, where: Load
   const lines = model.calendar.businessLines.map((l) => l.id);
   for (const [index, fact] of model.facts.entries()) {
     try {
-      await db.run(`CREATE OR REPLACE TABLE ${factTable(fact)} AS SELECT * FROM (${fact.sql}) WHERE date <= getvariable('period_end')`);
+      // In memory (spilling to disk when large): a fact lives for one period.
+      await db.run(`CREATE OR REPLACE TEMP TABLE ${factTable(fact)} AS SELECT * FROM (${fact.sql}) WHERE date <= getvariable('period_end')`);
     } catch (error) {
       throw new ExportError(`${where('facts', ['facts', index, 'sql'])}  facts[${index}].sql (${fact.id}): DuckDB could not run it.\n  ${firstLines(error).replaceAll('\n', '\n  ')}`);
     }
@@ -42,12 +43,14 @@ export async function buildFacts(db: DuckDBConnection, model: Model, where: Load
 }
 
 /** Computes every metric into `metric_values` for the current period (queries: src/lib/metric-sql.ts). */
-export async function computeMetrics(db: DuckDBConnection, model: Model, where: LoadedModel['where']): Promise<void> {
+export async function computeMetrics(db: DuckDBConnection, model: Model, where: LoadedModel['where'], log?: (message: string) => void): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE metric_values (grain VARCHAR, period_start DATE, business_line VARCHAR, dimension VARCHAR, dimension_value VARCHAR, metric VARCHAR, value DOUBLE)`);
   for (const fact of model.facts) {
     const metrics = model.metrics.filter((m) => m.source === fact.id);
-    for (const query of factQueries(factTable(fact), fact, metrics, model.calendar.privacy.minimumGroupSize)) {
+    for (const query of factQueries(factTable(fact), fact, metrics, model.calendar.privacy.minimumGroupSize, { folded: true })) {
+      const t = performance.now();
       await run(db, model, where, query.metrics, query.sql);
+      log?.(`timing:   ${fact.id} ${query.label} ${((performance.now() - t) / 1000).toFixed(2)} s`);
     }
   }
 }

@@ -29,7 +29,10 @@ type Check = Manifest['checks'][number];
 
 export const tableOf = (source: Source) => sqlIdentifier(`src_${source.id}`);
 
-/** Files matching a source's pattern, with checksums; none is an error that says what to do. */
+/**
+ * Files matching a source's pattern (checksums come later, from
+ * checksumFiles); none is an error that says what to do.
+ */
 export async function sourceFiles(db: DuckDBConnection, root: string, sourcesDir: string, source: Source, where: LoadedModel['where'], index: number): Promise<SourceFile[]> {
   const pattern = join(sourcesDir, source.files);
   const rows = await queryRows(db, `SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`);
@@ -39,18 +42,29 @@ export async function sourceFiles(db: DuckDBConnection, root: string, sourcesDir
         'Run `npm run demo-data` for the demo extracts, or fix the pattern.',
     );
   }
-  return Promise.all(
-    rows.map(async (row) => {
-      const file = String(row.file);
-      const hash = createHash('sha256');
-      let bytes = 0;
-      for await (const chunk of createReadStream(file)) {
-        hash.update(chunk as Buffer);
-        bytes += (chunk as Buffer).length;
-      }
-      return { file: relative(root, file), bytes, sha256: hash.digest('hex'), delivered: deliveredMonth(source, file) };
-    }),
-  );
+  return rows.map((row) => {
+    const file = String(row.file);
+    return { file: relative(root, file), bytes: 0, sha256: '', delivered: deliveredMonth(source, file) };
+  });
+}
+
+/**
+ * Fills in each file's size and SHA-256, one file after another. The export
+ * runs this while DuckDB loads the same files (the hashing is on Node's
+ * thread, the loading on DuckDB's), so the checksums cost little extra time.
+ * `signal` stops it early when the export fails.
+ */
+export async function checksumFiles(root: string, files: SourceFile[], signal: AbortSignal): Promise<void> {
+  for (const entry of files) {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of createReadStream(join(root, entry.file), { highWaterMark: 4 * 1024 * 1024, signal })) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+    entry.bytes = bytes;
+    entry.sha256 = hash.digest('hex');
+  }
 }
 
 function deliveredMonth(source: Source, file: string): string | null {
@@ -151,6 +165,11 @@ const indent = (text: string) => text.split('\n').map((line) => `  ${line}`).joi
  * Checks on a loaded source: keys present and unique (exact duplicate rows
  * are dropped with a warning; rows that share a key but differ fail),
  * impossible values (below a column's min), empty values, late rows.
+ *
+ * One scan counts empty keys, impossible and empty values and late rows.
+ * Uniqueness is settled on a 64-bit hash of the key: when no two rows share
+ * a hash, no two share a key; otherwise only the rows whose hashes repeat
+ * are compared (a collision of different keys is then seen for what it is).
  */
 export async function checkSource(db: DuckDBConnection, source: Source): Promise<Check[]> {
   const table = tableOf(source);
@@ -158,8 +177,50 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
   const checks: Check[] = [];
   // A dump source repeats its rows in every delivery: keys are unique within one.
   const key = [...source.primaryKey, ...(source.delivery?.use === 'latest' ? ['_delivered'] : [])].map(sqlIdentifier);
-  const [nullKeys] = await queryRows(db, `SELECT count(*) AS n FROM ${table} WHERE ${key.map((k) => `${k} IS NULL`).join(' OR ')}`);
-  const nullKeyCount = Number(nullKeys?.n);
+  const bounded = source.columns.filter((c) => c.min !== undefined);
+  const nullable = source.columns.filter((c) => !source.primaryKey.includes(c.name) && !c.personal);
+  const keyed = `${table} WHERE ${key.map((k) => `${k} IS NOT NULL`).join(' AND ')}`;
+  const hashed = `hash(${key.join(', ')})`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE _repeated_hashes AS SELECT ${hashed} AS h FROM ${keyed} GROUP BY h HAVING count(*) > 1`);
+  const [repeated] = await queryRows(db, 'SELECT count(*) AS n FROM _repeated_hashes');
+  // Every row whose key hash repeats: a key shared by two rows is among them.
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE _suspects AS SELECT rowid AS _row, * FROM ${keyed} AND ${Number(repeated?.n) === 0 ? 'FALSE' : `${hashed} IN (SELECT h FROM _repeated_hashes)`}`,
+  );
+  const [dupes] = await queryRows(db, `SELECT count(*) - count(DISTINCT (${key.join(', ')})) AS n FROM _suspects`);
+  const duplicateCount = Number(dupes?.n);
+  let unique: Check;
+  if (duplicateCount === 0) {
+    unique = { name: 'keys are unique', source: name, status: 'pass', detail: `${source.primaryKey.join(', ')} is unique` };
+  } else {
+    // Rows outside the suspects have keys (and rows) of their own, so comparing the suspects decides.
+    const columns = [...source.columns.map((c) => sqlIdentifier(c.name)), '_delivered'].join(', ');
+    const [distinctRows] = await queryRows(db, `SELECT count(*) AS n FROM (SELECT DISTINCT ${columns} FROM _suspects)`);
+    const [distinctKeys] = await queryRows(db, `SELECT count(DISTINCT (${key.join(', ')})) AS n FROM _suspects`);
+    if (Number(distinctRows?.n) === Number(distinctKeys?.n)) {
+      // The rows sharing a key are identical: keep the first of each (by delivery), as DISTINCT ON would.
+      await db.run(
+        `DELETE FROM ${table} WHERE rowid IN (SELECT _row FROM _suspects QUALIFY row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY _delivered) > 1)`,
+      );
+      unique = { name: 'keys are unique', source: name, status: 'warn', detail: `${duplicateCount} exact duplicate ${duplicateCount === 1 ? 'row was' : 'rows were'} dropped (same ${source.primaryKey.join(', ')} and same values).` };
+    } else {
+      const conflicting = Number(distinctRows?.n) - Number(distinctKeys?.n);
+      unique = { name: 'keys are unique', source: name, status: 'fail', detail: `${conflicting} ${conflicting === 1 ? 'row shares' : 'rows share'} a ${source.primaryKey.join(', ')} with another row but ${conflicting === 1 ? 'differs' : 'differ'} from it; the export cannot tell which is right. Fix the extract.` };
+    }
+  }
+  await db.run('DROP TABLE _repeated_hashes');
+  await db.run('DROP TABLE _suspects');
+
+  // The rest in one scan, after duplicates are dropped (empty keys are never dropped).
+  const [stats] = await queryRows(
+    db,
+    `SELECT count(*) FILTER (WHERE ${key.map((k) => `${k} IS NULL`).join(' OR ')}) AS null_keys,
+            ${bounded.map((c, i) => `count(*) FILTER (WHERE ${sqlIdentifier(c.name)} < ${c.min}) AS low_${i}, min(${sqlIdentifier(c.name)}) FILTER (WHERE ${sqlIdentifier(c.name)} < ${c.min}) AS lowest_${i},`).join('\n')}
+            ${nullable.map((c, i) => `count(*) FILTER (WHERE ${sqlIdentifier(c.name)} IS NULL) AS empty_${i},`).join('\n')}
+            ${source.delivery ? "count(*) FILTER (WHERE strftime(_date, '%Y-%m') < _delivered)" : 'NULL'} AS late
+     FROM ${table}`,
+  );
+  const nullKeyCount = Number(stats?.null_keys);
   checks.push({
     name: 'keys are present',
     source: name,
@@ -167,38 +228,19 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
     detail: nullKeyCount === 0 ? `${source.primaryKey.join(', ')} filled in every row` : `${nullKeyCount} rows have an empty ${source.primaryKey.join(' or ')}; the extract must identify every row.`,
   });
 
-  const keyed = `${table} WHERE ${key.map((k) => `${k} IS NOT NULL`).join(' AND ')}`;
-  const [dupes] = await queryRows(db, `SELECT count(*) - count(DISTINCT (${key.join(', ')})) AS n FROM ${keyed}`);
-  const duplicateCount = Number(dupes?.n);
-  if (duplicateCount === 0) {
-    checks.push({ name: 'keys are unique', source: name, status: 'pass', detail: `${source.primaryKey.join(', ')} is unique` });
-  } else {
-    const columns = [...source.columns.map((c) => sqlIdentifier(c.name)), '_delivered'].join(', ');
-    const [distinctRows] = await queryRows(db, `SELECT count(*) AS n FROM (SELECT DISTINCT ${columns} FROM ${keyed})`);
-    const [distinctKeys] = await queryRows(db, `SELECT count(DISTINCT (${key.join(', ')})) AS n FROM ${keyed}`);
-    if (Number(distinctRows?.n) === Number(distinctKeys?.n)) {
-      await db.run(`CREATE OR REPLACE TABLE ${table} AS SELECT DISTINCT ON (${key.join(', ')}) * FROM ${table} ORDER BY ${key.join(', ')}, _delivered`);
-      checks.push({ name: 'keys are unique', source: name, status: 'warn', detail: `${duplicateCount} exact duplicate ${duplicateCount === 1 ? 'row was' : 'rows were'} dropped (same ${source.primaryKey.join(', ')} and same values).` });
-    } else {
-      const conflicting = Number(distinctRows?.n) - Number(distinctKeys?.n);
-      checks.push({ name: 'keys are unique', source: name, status: 'fail', detail: `${conflicting} ${conflicting === 1 ? 'row shares' : 'rows share'} a ${source.primaryKey.join(', ')} with another row but ${conflicting === 1 ? 'differs' : 'differ'} from it; the export cannot tell which is right. Fix the extract.` });
-    }
-  }
+  checks.push(unique);
 
-  for (const column of source.columns.filter((c) => c.min !== undefined)) {
-    const [low] = await queryRows(db, `SELECT count(*) AS n, min(${sqlIdentifier(column.name)}) AS lowest FROM ${table} WHERE ${sqlIdentifier(column.name)} < ${column.min}`);
-    const n = Number(low?.n);
+  for (const [i, column] of bounded.entries()) {
+    const n = Number(stats?.[`low_${i}`]);
     checks.push({
       name: `${column.name} is at least ${column.min}`,
       source: name,
       status: n === 0 ? 'pass' : 'fail',
-      detail: n === 0 ? `no value below ${column.min}` : `${n} rows have ${column.name} below ${column.min} (lowest ${String(low?.lowest)}), which cannot happen; fix the extract.`,
+      detail: n === 0 ? `no value below ${column.min}` : `${n} rows have ${column.name} below ${column.min} (lowest ${String(stats?.[`lowest_${i}`])}), which cannot happen; fix the extract.`,
     });
   }
 
-  const nullable = source.columns.filter((c) => !source.primaryKey.includes(c.name) && !c.personal);
-  const [empties] = await queryRows(db, `SELECT ${nullable.map((c) => `count(*) FILTER (WHERE ${sqlIdentifier(c.name)} IS NULL) AS ${sqlIdentifier(c.name)}`).join(', ')} FROM ${table}`);
-  const withEmpty = Object.entries(empties ?? {}).filter(([, n]) => Number(n) > 0);
+  const withEmpty = nullable.map((c, i) => [c.name, Number(stats?.[`empty_${i}`])] as const).filter(([, n]) => n > 0);
   checks.push({
     name: 'empty values',
     source: name,
@@ -207,8 +249,7 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
   });
 
   if (source.delivery) {
-    const [late] = await queryRows(db, `SELECT count(*) AS n FROM ${table} WHERE strftime(_date, '%Y-%m') < _delivered`);
-    const n = Number(late?.n);
+    const n = Number(stats?.late);
     checks.push({
       name: 'late rows',
       source: name,

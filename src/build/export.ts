@@ -22,8 +22,9 @@ import { MODEL_FILES, type Model } from '../lib/model-schema.ts';
 import { fiscalWeekStartSql } from './calendar.ts';
 import { openDatabase, queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { buildFacts, checkMetrics, computeMetrics, factTable } from './export-metrics.ts';
-import { checkSource, ExportError, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
+import { checkSource, checksumFiles, ExportError, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
 import { type LoadedModel, loadModel } from './model.ts';
+import { localDateMacroSql } from './time-zone.ts';
 
 export { ExportError } from './export-sources.ts';
 
@@ -79,16 +80,23 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     memory_limit: options.memoryLimit ?? process.env.PLOTLINE_EXPORT_MEMORY ?? '4GB',
     temp_directory: join(scratch, 'spill'),
     preserve_insertion_order: 'false',
+    // The scratch tables live for one run: compressing them costs more time than the disk it saves.
+    force_compression: 'uncompressed',
   });
+  const stopHashing = new AbortController();
   try {
     await registerMacros(db, model);
     const files = new Map<string, SourceFile[]>();
     for (const [index, source] of model.sources.entries()) files.set(source.id, await sourceFiles(db, root, options.sourcesDir, source, loaded.where, index));
-    timing('checksums');
+    // Checksums are computed while DuckDB loads the files.
+    const hashing = checksumFiles(root, [...files.values()].flat(), stopHashing.signal);
+    hashing.catch(() => {}); // awaited below; a failed load stops it
     for (const [index, source] of model.sources.entries()) {
       await loadSource(db, root, source, files.get(source.id)!, loaded.where, index);
       timing(`load ${source.id}`);
     }
+    await hashing;
+    timing('checksums (after loading)');
     const sourceChecks = [];
     for (const source of model.sources) sourceChecks.push(...(await checkSource(db, source)));
     timing('source checks');
@@ -138,6 +146,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     writeLatest(options.snapshotsDir);
     return results;
   } finally {
+    stopHashing.abort();
     db.closeSync();
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -145,7 +154,8 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
 
 /** Calendar helpers the model's SQL may use. */
 async function registerMacros(db: DuckDBConnection, model: Model): Promise<void> {
-  await db.run(`CREATE MACRO local_date(ts) AS (ts AT TIME ZONE ${sqlString(model.calendar.timeZone)})::DATE`);
+  // (ts AT TIME ZONE zone)::DATE, without ICU for every row (see time-zone.ts).
+  await db.run(`CREATE MACRO local_date(ts) AS ${await localDateMacroSql(db, model.calendar.timeZone)}`);
   await db.run(`CREATE MACRO fiscal_year(label) AS CAST(regexp_extract(label, '(\\d{4})', 1) AS INTEGER)`);
   await db.run(`CREATE MACRO fiscal_week_start(y, w) AS ${fiscalWeekStartSql('y', 'w')}`);
   await db.run(`SET VARIABLE period_end = DATE '2100-01-01'`);
@@ -213,7 +223,8 @@ async function computePeriod(
   context.timing(`${period} views and timeliness`);
   await buildFacts(db, model, where);
   context.timing(`${period} facts`);
-  await computeMetrics(db, model, where);
+  // PLOTLINE_EXPORT_TIMING=2 also times each metric query.
+  await computeMetrics(db, model, where, process.env.PLOTLINE_EXPORT_TIMING === '2' ? context.effects.log : undefined);
   context.timing(`${period} metrics`);
   const metricChecks = await checkMetrics(db, model);
   context.timing(`${period} metric checks`);

@@ -69,26 +69,76 @@ export function breakdownQuery(
     HAVING ${size} >= ${minimum}`;
 }
 
+/**
+ * The same numbers as breakdownQuery, computed the way the export does it on
+ * large facts: one aggregation gives every cell's metrics and size; only the
+ * rows of small cells (and of a real "Other" value, which the fold merges
+ * with them) are read again to compute "Other". breakdownQuery joins every
+ * row to its cell instead, which costs a hash-join probe and a copy of every
+ * column per row. tests/unit/engine-parity.test.ts holds the two to the same
+ * values (this one in native DuckDB, breakdownQuery in DuckDB-WASM).
+ */
+export function foldedBreakdownQuery(
+  rows: string,
+  grain: Grain,
+  metrics: Metric[],
+  fact: Pick<Fact, 'entity'>,
+  dimension: Fact['dimensions'][number],
+  perLine: boolean,
+  minimum: number,
+): string {
+  const line = perLine ? 'business_line' : "'All'";
+  const keys = perLine ? '_period, business_line' : '_period';
+  const size = fact.entity ? `count(DISTINCT ${quote(fact.entity)})` : 'count(*)';
+  const output = (shown: string) => `${literal(grain)} AS grain, _period AS period_start, ${line} AS business_line,
+           ${literal(dimension.id)} AS dimension, ${shown} AS dimension_value, ${metrics.map((m) => quote(m.id)).join(', ')}`;
+  return `
+    WITH rows AS NOT MATERIALIZED (SELECT *, coalesce(${quote(dimension.column)}::VARCHAR, 'Unknown') AS _value FROM ${rows}),
+    cells AS MATERIALIZED (
+      SELECT ${keys}, _value, ${size} AS _size,
+             ${aggregates(metrics)}
+      FROM rows GROUP BY ${keys}, _value
+    ),
+    -- cells with too few distinct ${fact.entity ?? 'rows'} are folded into "Other" (privacy), with any real "Other"
+    folded AS (
+      SELECT ${keys}, ${size} AS _size,
+             ${aggregates(metrics)}
+      FROM rows SEMI JOIN (SELECT ${keys}, _value FROM cells WHERE _size < ${minimum} OR _value = 'Other') f USING (${keys}, _value)
+      GROUP BY ${keys}
+    )
+    SELECT ${output('_value')} FROM cells WHERE _size >= ${minimum} AND _value <> 'Other'
+    UNION ALL
+    SELECT ${output("'Other'")} FROM folded WHERE _size >= ${minimum}`;
+}
+
 /** Turns a wide query's metric columns into long rows (grain, period_start, business_line, dimension, dimension_value, metric, value). */
 export function longForm(query: string, metrics: Metric[]): string {
   return `SELECT grain, period_start, business_line, dimension, dimension_value, metric, value
           FROM (${query}) UNPIVOT (value FOR metric IN (${metrics.map((m) => quote(m.id)).join(', ')}))`;
 }
 
-/** Every query the export runs for one fact: [metrics, sql] pairs in long form. */
-export function factQueries(table: string, fact: Fact, metrics: Metric[], minimum: number): { metrics: Metric[]; sql: string }[] {
-  const queries: { metrics: Metric[]; sql: string }[] = [];
+/**
+ * Every query for one fact: [metrics, sql] pairs in long form. `folded`
+ * picks foldedBreakdownQuery (the export) over breakdownQuery (the reference).
+ */
+export function factQueries(table: string, fact: Fact, metrics: Metric[], minimum: number, { folded = false } = {}): { metrics: Metric[]; sql: string; label: string }[] {
+  const breakdown = folded ? foldedBreakdownQuery : breakdownQuery;
+  const queries: { metrics: Metric[]; sql: string; label: string }[] = [];
   for (const [filter, group] of Map.groupBy(metrics, (m) => m.filter ?? '')) {
     for (const grain of ['month', 'week'] as const) {
       const forGrain = group.filter((m) => m.grains.includes(grain));
       if (forGrain.length === 0) continue;
       const rows = factRows(table, grain, filter);
-      queries.push({ metrics: forGrain, sql: longForm(totalsQuery(rows, grain, forGrain), forGrain) });
+      queries.push({ metrics: forGrain, sql: longForm(totalsQuery(rows, grain, forGrain), forGrain), label: `${grain} totals${filter ? ' (filtered)' : ''}` });
       for (const dimension of fact.dimensions) {
         const withDimension = forGrain.filter((m) => m.dimensions.includes(dimension.id));
         if (withDimension.length === 0) continue;
         for (const perLine of [true, false]) {
-          queries.push({ metrics: withDimension, sql: longForm(breakdownQuery(rows, grain, withDimension, fact, dimension, perLine, minimum), withDimension) });
+          queries.push({
+            metrics: withDimension,
+            sql: longForm(breakdown(rows, grain, withDimension, fact, dimension, perLine, minimum), withDimension),
+            label: `${grain} by ${dimension.id}${perLine ? ' per line' : ' for All'}${filter ? ' (filtered)' : ''}`,
+          });
         }
       }
     }
