@@ -41,7 +41,8 @@ export function waterfall(steps: WaterfallStep[], options: { unit: Unit; ariaLab
     height,
     marginLeft: 56,
     marginBottom: 48,
-    x: { domain: steps.map((s) => s.label), label: null, tickFormat: (d: string) => (d.length > 18 ? `${d.slice(0, 17)}…` : d) },
+    // Labels shortened to fit their band: about 7 px a character at 13 px type.
+    x: { domain: steps.map((s) => s.label), label: null, tickFormat: (d: string) => shorten(d, Math.max(6, Math.floor((width - 80) / steps.length / 7))) },
     y: { grid: true, label: null, domain: [floor, high + (high - floor) * 0.08], tickFormat: (d: number) => formatCompact(d, unit) },
     color: { domain: ['total', 'good', 'bad'], range: ['#57606a', '#009e73', '#d55e00'] },
     marks: [
@@ -52,4 +53,12 @@ export function waterfall(steps: WaterfallStep[], options: { unit: Unit; ariaLab
   }) as SVGSVGElement;
   asImage(element);
   return element;
+}
+
+/** "Bookings per active user" → "Bookings per…" within `room` characters, cut at a word where possible. */
+export function shorten(text: string, room: number): string {
+  if (text.length <= room) return text;
+  const cut = text.slice(0, room - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > room / 2 ? cut.slice(0, space) : cut}…`;
 }
