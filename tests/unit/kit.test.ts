@@ -25,7 +25,7 @@ beforeAll(async () => {
   const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-kit-'));
   await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, period: '2027-01', effects: quietEffects() });
   vi.stubEnv('PLOTLINE_SNAPSHOTS_DIR', snapshotsDir);
-  for (const name of ['Kpi', 'BarChart', 'Table', 'Value', 'WhyChanged', 'Callout', 'UserStory', 'Decision', 'Term', 'Hypothesis']) {
+  for (const name of ['Kpi', 'BarChart', 'AreaChart', 'DotChart', 'Table', 'Value', 'WhyChanged', 'Callout', 'UserStory', 'Decision', 'Term', 'Hypothesis', 'Select', 'Toggle', 'PeriodRange']) {
     components[name] = (await import(`../../src/components/${name}.astro`)).default;
   }
   container = await AstroContainer.create();
@@ -195,5 +195,55 @@ describe('narrative blocks', () => {
     const tip = page.querySelector('[role="tooltip"]')!;
     expect(page.querySelector('a')!.getAttribute('aria-describedby')).toBe(tip.getAttribute('id'));
     expect(text(tip)).toMatch(/^Bookings: Bookings confirmed on either portal/);
+  });
+});
+
+describe('inputs', () => {
+  it('Select renders its default, registers it for the queries after it, and refuses a second input of the same name', async () => {
+    const inputs: StoryContext['inputs'] = {};
+    const page = await render('Select', { name: 'line', label: 'Business line', options: ['All', 'Casting'], value: 'Casting' }, inputs);
+    expect(page.querySelector('select')!.getAttribute('data-default')).toBe('Casting');
+    expect(page.querySelector('option[selected]')!.textContent).toBe('Casting');
+    expect(page.querySelector('label')!.getAttribute('for')).toBe(page.querySelector('select')!.id);
+    expect(inputs).toEqual({ line: 'Casting' });
+    await expect(render('Select', { name: 'line', label: 'Again', options: ['All'] }, inputs)).rejects.toThrow('an input called "line" is already on the page');
+  });
+
+  it('Toggle is a labelled switch whose default is false', async () => {
+    const inputs: StoryContext['inputs'] = {};
+    const page = await render('Toggle', { name: 'total', label: 'Show the total' }, inputs);
+    const box = page.querySelector('input[type="checkbox"]')!;
+    expect(box.getAttribute('role')).toBe('switch');
+    expect(box.hasAttribute('checked')).toBe(false);
+    expect(inputs).toEqual({ total: false });
+  });
+
+  it('PeriodRange offers the snapshot’s months and gives queries the first days of the chosen ones', async () => {
+    const inputs: StoryContext['inputs'] = {};
+    // The tiny company's monthly rows run from June 2026 (the July ticket's history) to January 2027.
+    const page = await render('PeriodRange', { name: 'period', label: 'Months', from: '2026-12', to: '2027-01' }, inputs);
+    expect(inputs).toEqual({ period_from: '2026-12-01', period_to: '2027-01-01' });
+    const options = [...page.querySelectorAll('#input-period_from option')].map((o) => o.textContent);
+    expect(options.at(-2)).toBe('Dec 2026');
+    expect(options.at(-1)).toBe('Jan 2027');
+    await expect(render('PeriodRange', { name: 'other', label: 'Months', from: '2031-01' }, {})).rejects.toThrow('from="2031-01" is not a month in snapshot 2027-01');
+  });
+});
+
+describe('<AreaChart> and <DotChart>', () => {
+  it('stack an area per line, and draw a dot per line and month, each keyed to its line', async () => {
+    const area = await render('AreaChart', { title: 'Revenue', metric: 'revenue', by: 'business_line' });
+    expect(area.querySelectorAll('.plotline-chart__plot--regular svg g[data-mark="area"] path')).toHaveLength(2);
+    const dots = await render('DotChart', { title: 'Revenue', metric: 'revenue', by: 'business_line' });
+    const keys = [...dots.querySelectorAll('.plotline-chart__plot--regular svg circle[data-key]')].map((c) => c.getAttribute('data-key')).sort();
+    expect(keys).toEqual(['Casting', 'Casting', 'Production', 'Production']); // 2 lines × Dec, Jan
+    expect(dots.querySelector('.plotline-chart__plot--regular svg')!.getAttribute('aria-label')).toMatch(
+      // Casting £400 → £650 (+£250), Production £800 → £600 (−£200): Casting's move is the larger.
+      /^Dot chart of revenue by month for Casting and Production, Dec 2026 to Jan 2027\. Latest \(Jan 2027\): Casting £650, Production £600\. Largest change: Casting, \+£250/,
+    );
+  });
+
+  it('refuses a unit the model does not know', async () => {
+    await expect(render('DotChart', { title: 'Revenue', metric: 'revenue', unit: 'gbp' })).rejects.toThrow('unit "gbp" is not one of count, currency, percent, ratio, duration.');
   });
 });
