@@ -5,6 +5,8 @@ import { getViteConfig } from 'astro/config';
 export default getViteConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
+    // The story checks read the demo snapshots: export them first on a fresh clone.
+    globalSetup: ['tests/unit/global-setup.ts'],
     // Dates are formatted in UTC on purpose; a pinned non-UTC zone makes a slip show.
     env: { TZ: 'Europe/London' },
     testTimeout: 30_000,
