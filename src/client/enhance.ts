@@ -120,6 +120,17 @@ export function enhance(root: Document): void {
   });
 
   enhanceTables(root);
+
+  // Hover tips: the first time a pointer enters a chart, redraw it with Plot from its embedded rows.
+  for (const figure of root.querySelectorAll<HTMLElement>('figure.plotline-chart[data-plotline-live]')) {
+    figure.addEventListener(
+      'pointerenter',
+      () => {
+        if (!figure.dataset.interactive) void import('./tips.ts').then((tips) => tips.activate(figure));
+      },
+      { once: true },
+    );
+  }
 }
 
 /** Legend buttons of cross-filtering charts show which entry is chosen. */

@@ -81,6 +81,7 @@ async function updateOne(element: HTMLElement, values: Record<string, ParamValue
 }
 
 function drawChart(figure: HTMLElement, rows: TableRow[], initial: ChartOptions, values: Record<string, ParamValue>): void {
+  figure.dataset.interactive = 'true';
   let options = initial;
   const chosen = figure.dataset.select ? String(values[figure.dataset.select]) : undefined;
   // A series the default view did not have (say, a total a toggle brings in) joins the domain after the others, so none changes colour.

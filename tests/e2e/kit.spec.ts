@@ -184,3 +184,18 @@ test('the component gallery shows each component live beside its MDX', async ({ 
   await expect(page.locator('#select-one-input-drives-a-chart-a-table-and-a-value figure.plotline-table thead th')).toHaveText(['Month', 'Casting']);
   expect(watch.errors).toEqual([]);
 });
+
+test('hovering a chart nobody has changed shows Plot’s tip, without loading the database', async ({ page, watch }) => {
+  await page.goto(STORY);
+  const plot = page.locator(`${revenueChart} .plotline-chart__plot--regular`);
+  await plot.scrollIntoViewIfNeeded();
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+  await expect(page.locator(revenueChart)).toHaveAttribute('data-interactive', 'true');
+  await page.mouse.move(box.x + box.width * 0.62, box.y + box.height * 0.5, { steps: 3 });
+  // The tip names a line, a month and a value in pounds, as the chart's data table does.
+  // Plot redraws the tip on pointer moves, with its own label on the group.
+  await expect(plot.locator('svg :is(g[data-mark="tip"], g[aria-label="tip"])').first()).toContainText(/(Casting|Production), [A-Z][a-z]+ \d{4}: £[\d,]+/);
+  expect(watch.requests.filter((url) => /\.wasm$|\.parquet$|live\./.test(url))).toEqual([]);
+  expect(watch.errors).toEqual([]);
+});
