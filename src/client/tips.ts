@@ -8,7 +8,8 @@
 import { chart, CHART_SIZES, type ChartOptions, type ChartRow } from '../lib/charts/chart.ts';
 
 export function activate(figure: HTMLElement): void {
-  if (figure.dataset.interactive) return;
+  // A chart an input is updating, or has updated, already has live tips and newer rows.
+  if (figure.dataset.interactive || figure.dataset.state !== 'ready') return;
   const data = figure.querySelector('script.plotline-chart__rows');
   if (!data?.textContent) return;
   const { dates, rows } = JSON.parse(data.textContent) as { dates: string[]; rows: ChartRow[] };
