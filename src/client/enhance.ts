@@ -108,9 +108,19 @@ export function enhance(root: Document): void {
   }
 
   // Cross-filtering: a click on a keyed mark or legend entry sets the chart's input; a second click clears it.
+  // The mark pressed is remembered: a redraw between press and release (hover tips arriving) replaces
+  // the element, and the click then lands on the new chart rather than on a mark.
+  let pressed: Element | null = null;
+  root.addEventListener('pointerdown', (event) => {
+    pressed = (event.target as Element).closest?.('[data-select] [data-key]') ?? null;
+    const figure = pressed?.closest<HTMLElement>('[data-select]');
+    if (pressed && figure) pressed.setAttribute('data-figure', figure.id);
+  });
   root.addEventListener('click', (event) => {
-    const target = (event.target as Element).closest?.('[data-key]');
-    const figure = target?.closest<HTMLElement>('[data-select]');
+    const direct = (event.target as Element).closest?.('[data-key]');
+    const target = direct ?? (pressed && !pressed.isConnected ? pressed : null);
+    pressed = null;
+    const figure = (direct ?? null)?.closest<HTMLElement>('[data-select]') ?? (target ? findFigure(root, target) : null);
     if (!target || !figure) return;
     const input = inputs.find((i) => nameOf(i) === figure.dataset.select);
     if (!input) return;
@@ -131,6 +141,14 @@ export function enhance(root: Document): void {
       { once: true },
     );
   }
+}
+
+/** The cross-filtering chart a mark belonged to, even once it has been redrawn away. */
+function findFigure(root: Document, mark: Element): HTMLElement | null {
+  const attached = mark.closest<HTMLElement>('[data-select]');
+  if (attached) return attached;
+  const id = mark.getAttribute('data-figure');
+  return id ? root.getElementById(id) : null;
 }
 
 /** Legend buttons of cross-filtering charts show which entry is chosen. */
