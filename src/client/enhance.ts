@@ -136,7 +136,8 @@ export function enhance(root: Document): void {
     figure.addEventListener(
       'pointerenter',
       () => {
-        if (!figure.dataset.interactive) void import('./tips.ts').then((tips) => tips.activate(figure));
+        // Tips are a nicety: if Plot cannot load (offline, say), the chart simply stays as built.
+        if (!figure.dataset.interactive) import('./tips.ts').then((tips) => tips.activate(figure)).catch(() => undefined);
       },
       { once: true },
     );
