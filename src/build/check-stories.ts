@@ -14,6 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { storyComponents } from '../components/story-components.ts';
 import { storySchema } from '../content.config.ts';
 import { resetSiteModel } from './site-model.ts';
+import { contextOf } from './story-context.ts';
 
 export interface StoryProblem {
   file: string;
@@ -50,7 +51,7 @@ export async function checkStories(root: string, dir = join(root, 'src/stories')
       const module = (await import(/* @vite-ignore */ `/${relative(root, path)}`)) as { default: Parameters<AstroContainer['renderToString']>[0] };
       await container.renderToString(module.default, {
         props: { components: storyComponents },
-        locals: { story: { file, snapshot: parsed.data.snapshot ?? parsed.data.period, period: parsed.data.period, inputs: {} } },
+        locals: { story: contextOf({ id: name, filePath: file, data: parsed.data }) },
       });
     } catch (error) {
       const message = (error as Error).message;

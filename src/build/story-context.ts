@@ -40,3 +40,13 @@ export function nextId(): number {
 export function storyPeriod(context: StoryContext): string {
   return context.period ?? context.snapshot;
 }
+
+/** The context of a story from its collection entry: file, pinned snapshot, period, no inputs yet. */
+export function contextOf(entry: { id: string; filePath?: string; data: { snapshot?: string; period: string } }): StoryContext {
+  return {
+    file: entry.filePath ?? `src/stories/${entry.id}.mdx`,
+    snapshot: entry.data.snapshot ?? entry.data.period,
+    period: entry.data.period,
+    inputs: {},
+  };
+}
