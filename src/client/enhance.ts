@@ -99,9 +99,13 @@ export function enhance(root: Document): void {
     });
   }
 
-  // A link with ?name=value reproduces that view.
+  // A link with ?name=value reproduces that view. An input changed before this script ran (a reader
+  // quicker than the network, or the browser restoring a form) counts as changed too.
   const params = new URL(location.href).searchParams;
-  const changed = inputs.filter((input) => params.has(nameOf(input)) && params.get(nameOf(input)) !== String(valueOf(input)) && setValue(input, params.get(nameOf(input))!));
+  const fromUrl = inputs.filter((input) => params.has(nameOf(input)) && params.get(nameOf(input)) !== String(valueOf(input)) && setValue(input, params.get(nameOf(input))!));
+  const early = inputs.filter((input) => !fromUrl.includes(input) && String(valueOf(input)) !== input.dataset.default);
+  if (early.length > 0) remember();
+  const changed = [...fromUrl, ...early];
   if (changed.length > 0) {
     markLegends(root, values());
     void update(changed.map(nameOf));

@@ -199,3 +199,18 @@ test('hovering a chart nobody has changed shows Plot’s tip, without loading th
   expect(watch.requests.filter((url) => /\.wasm$|\.parquet$|live\./.test(url))).toEqual([]);
   expect(watch.errors).toEqual([]);
 });
+
+test('an input changed before the page’s script has arrived still updates the page', async ({ page, watch }) => {
+  // A slow network: the scripts arrive 1.5 s after the HTML, and the reader is quicker.
+  await page.route('**/_astro/*.js', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await page.goto(STORY, { waitUntil: 'commit' });
+  await page.getByRole('combobox', { name: 'Business line' }).selectOption('Production');
+  await expect(page.locator('html')).toHaveAttribute('data-plotline-enhanced', 'true', { timeout: 15_000 });
+  await settled(page);
+  await expectLine(page, 'Production');
+  expect(new URL(page.url()).searchParams.get('business_line')).toBe('Production');
+  expect(watch.errors).toEqual([]);
+});
