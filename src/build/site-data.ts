@@ -133,9 +133,9 @@ export function days(n: number): string {
   return `${n} ${Math.abs(n) === 1 ? 'day' : 'days'}`;
 }
 
-/** "+4.5%" for counts, money, ratios and hours; "+1.2 pts" for shares (with a true minus sign, like the others). */
+/** "+4.5%" for counts, money, ratios and hours; "+1.2 pts" for shares. */
 export function changeText(metric: Metric, current: number, previous: number): string {
-  if (metric.unit === 'percent') return formatChange(current - previous, 'percent').replace('-', '−');
+  if (metric.unit === 'percent') return formatChange(current - previous, 'percent');
   return formatRelativeChange(current, previous) || formatChange(current - previous, metric.unit);
 }
 

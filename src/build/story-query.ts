@@ -142,10 +142,7 @@ export async function runStoryQuery(story: StoryContext, component: string, spec
  */
 async function pivotValues(story: StoryContext, component: string, sql: string, pivot: PivotSpec, metric?: MetricRequest): Promise<string[]> {
   if (metric?.by === 'business_line') return siteModel().calendar.businessLines.map((b) => b.id);
-  if (metric?.by) {
-    const rows = await querySnapshot(story.snapshot, 'SELECT DISTINCT dimension_value AS v FROM metrics WHERE metric = $1 AND dimension = $2 ORDER BY v', [metric.metric, metric.by]);
-    return rows.map((r) => String(r.v));
-  }
+  if (metric?.by) return dimensionValues(story.snapshot, metric.metric, metric.by);
   const bound = bindParameters(sql, story.inputs);
   let rows: Row[];
   try {
@@ -164,13 +161,28 @@ function describeInputs(story: StoryContext, names: string[]): string {
 }
 
 /** The metric exists in the model and the snapshot, and `by` is one of its dimensions. */
-function checkMetric(story: StoryContext, component: string, request: MetricRequest, manifest: Manifest): Metric {
-  let metric: Metric;
+/** A metric a component names, or an error naming the story, the component and the metrics there are. */
+export function storyMetric(story: StoryContext, component: string, id: string): Metric {
   try {
-    metric = findMetric(request.metric);
+    return findMetric(id);
   } catch (error) {
     throw inStory(story, `${component}: ${(error as Error).message}`);
   }
+}
+
+/** The values a metric's dimension takes in a snapshot, sorted (every series a breakdown can show). */
+export async function dimensionValues(snapshot: string, metric: string, dimension: string): Promise<string[]> {
+  const rows = await querySnapshot(snapshot, 'SELECT DISTINCT dimension_value AS v FROM metrics WHERE metric = $1 AND dimension = $2 ORDER BY v', [metric, dimension]);
+  return rows.map((r) => String(r.v));
+}
+
+/**
+ * A metric request checked against the model and the snapshot: the metric
+ * exists in both, `by` is one of its dimensions, the grain and business line
+ * are ones it has.
+ */
+export function checkMetric(story: StoryContext, component: string, request: MetricRequest, manifest: Manifest): Metric {
+  const metric = storyMetric(story, component, request.metric);
   if (!manifest.metrics.some((m) => m.id === metric.id)) {
     throw inStory(story, `${component}: metric "${metric.id}" is not in snapshot ${manifest.id} (it was added to the model later). Pin the story to a newer snapshot or re-run the export for ${manifest.period}.`);
   }

@@ -36,6 +36,15 @@ export function totalsQuery(rows: string, grain: Grain, metrics: Metric[]): stri
     GROUP BY GROUPING SETS ((_period, business_line), (_period))`;
 }
 
+/** What both breakdown queries group by, and how they measure a cell's size (distinct entities, else rows). */
+function breakdownParts(fact: Pick<Fact, 'entity'>, perLine: boolean): { line: string; keys: string; size: string } {
+  return {
+    line: perLine ? 'business_line' : "'All'",
+    keys: perLine ? '_period, business_line' : '_period',
+    size: fact.entity ? `count(DISTINCT ${quote(fact.entity)})` : 'count(*)',
+  };
+}
+
 /**
  * Metrics per period, business line (or 'All') and dimension value. Cells
  * with fewer distinct entities than `minimum` are folded into "Other" and
@@ -50,9 +59,7 @@ export function breakdownQuery(
   perLine: boolean,
   minimum: number,
 ): string {
-  const line = perLine ? 'business_line' : "'All'";
-  const keys = perLine ? '_period, business_line' : '_period';
-  const size = fact.entity ? `count(DISTINCT ${quote(fact.entity)})` : 'count(*)';
+  const { line, keys, size } = breakdownParts(fact, perLine);
   return `
     WITH rows AS (SELECT *, coalesce(${quote(dimension.column)}::VARCHAR, 'Unknown') AS _value FROM ${rows}),
     -- cells with too few distinct ${fact.entity ?? 'rows'} are folded into "Other" (privacy)
@@ -87,9 +94,7 @@ export function foldedBreakdownQuery(
   perLine: boolean,
   minimum: number,
 ): string {
-  const line = perLine ? 'business_line' : "'All'";
-  const keys = perLine ? '_period, business_line' : '_period';
-  const size = fact.entity ? `count(DISTINCT ${quote(fact.entity)})` : 'count(*)';
+  const { line, keys, size } = breakdownParts(fact, perLine);
   const output = (shown: string) => `${literal(grain)} AS grain, _period AS period_start, ${line} AS business_line,
            ${literal(dimension.id)} AS dimension, ${shown} AS dimension_value, ${metrics.map((m) => quote(m.id)).join(', ')}`;
   return `

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { formatCell } from '../../src/lib/charts/line-chart.ts';
+import { formatCell } from '../../src/lib/charts/chart.ts';
 import { bindParameters } from '../../src/lib/sql-params.ts';
 import { expect, STORY, test } from './fixtures.ts';
 
@@ -16,7 +16,7 @@ async function expectedRows(sql: string, line: string): Promise<string[][]> {
   await connection.run(`CREATE VIEW metrics AS SELECT * FROM read_parquet('${parquet}')`);
   const bound = bindParameters(sql, { business_line: line });
   const reader = await connection.runAndReadAll(bound.sql, bound.values);
-  const options = { x: 'month', y: 'revenue', stroke: 'business_line', unit: 'currency' as const };
+  const options = { x: 'month', y: 'revenue', unit: 'currency' as const };
   return reader.getRowObjectsJS().map((row) => ['month', 'business_line', 'revenue'].map((c) => formatCell(row[c], c, options)));
 }
 

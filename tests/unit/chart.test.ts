@@ -1,6 +1,6 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import { formatCell, lineChart, PALETTE } from '../../src/lib/charts/line-chart.ts';
+import { chart, formatCell, PALETTE } from '../../src/lib/charts/chart.ts';
 
 const { document } = parseHTML('<!doctype html><html><body></body></html>');
 const doc = document as unknown as Document;
@@ -12,18 +12,18 @@ const rows = [
   { month: d('2026-08-01'), business_line: 'Production', revenue: 3000 },
   { month: d('2026-09-01'), business_line: 'Production', revenue: 2400 },
 ];
-const options = { x: 'month', y: 'revenue', stroke: 'business_line', unit: 'currency' as const };
+const options = { type: 'line' as const, x: 'month', y: 'revenue', series: 'business_line', unit: 'currency' as const };
 
-describe('lineChart', () => {
+describe('a line chart', () => {
   it('draws one line per business line, in the palette order of the series', () => {
-    const svg = lineChart(rows, options, doc);
+    const svg = chart(rows, options, doc);
     const paths = [...svg.querySelectorAll('g[data-mark="line"] path')];
     expect(paths.map((p) => p.getAttribute('stroke'))).toEqual([PALETTE[0], PALETTE[1]]);
     expect([...svg.querySelectorAll('g[data-mark="text"] text')].map((t) => t.textContent)).toEqual(['Casting', 'Production']);
   });
 
   it('places points where the data says: the largest value on the top of the frame, zero on the baseline', () => {
-    const svg = lineChart(rows, { ...options, width: 640, height: 360 }, doc);
+    const svg = chart(rows, { ...options, width: 640, height: 360 }, doc);
     const production = svg.querySelectorAll('g[data-mark="line"] path')[1]!.getAttribute('d')!;
     // y runs from 0 (bottom, 360 − 30 margin = 330) to 3,000 (top margin, 20): £3,000 in August sits at y = 20,
     // £2,400 in September at 330 − 2400 / 3000 × 310 = 82.
@@ -37,14 +37,14 @@ describe('lineChart', () => {
 
   it('keeps a line its colour when the other lines are filtered out', () => {
     const productionOnly = rows.filter((r) => r.business_line === 'Production');
-    const svg = lineChart(productionOnly, { ...options, series: ['Casting', 'Production'] }, doc);
+    const svg = chart(productionOnly, { ...options, seriesDomain: ['Casting', 'Production'] }, doc);
     const paths = [...svg.querySelectorAll('g[data-mark="line"] path')];
     expect(paths).toHaveLength(1);
     expect(paths[0]!.getAttribute('stroke')).toBe(PALETTE[1]);
   });
 
   it('describes itself from its data for screen readers', () => {
-    const svg = lineChart(rows, options, doc);
+    const svg = chart(rows, options, doc);
     expect(svg.getAttribute('role')).toBe('img');
     expect(svg.getAttribute('aria-label')).toBe(
       'Line chart of revenue by month for Casting and Production, Aug 2026 to Sept 2026. Latest (Sept 2026): Casting £1,500, Production £2,400.' +
@@ -54,7 +54,7 @@ describe('lineChart', () => {
   });
 
   it('leaves out the inline <style> and style attribute that a strict CSP would block', () => {
-    const svg = lineChart(rows, options, doc);
+    const svg = chart(rows, options, doc);
     expect(svg.querySelector('style')).toBeNull();
     expect(svg.hasAttribute('style')).toBe(false);
     expect(svg.getAttribute('viewBox')).toBe('0 0 640 360');
