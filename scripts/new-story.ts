@@ -59,7 +59,7 @@ draft: true
 {/* Numbers come from snapshot ${snapshot}. \`npm run check\` runs every query here in seconds;
     \`npm run dev\` shows the page and reloads as you save. Delete draft: true to publish. */}
 
-<div class="kpi-row">
+<div class="kpi-tiles">
 ${[star.id, ...drivers].map((id) => `  <Kpi metric="${id}" />`).join('\n')}
 </div>
 
