@@ -1,10 +1,11 @@
 /**
- * npm run export [-- --period YYYY-MM] [--replace] [--history N] [--sources DIR]
+ * npm run export [-- --period YYYY-MM] [--replace] [--history N] [--sources DIR] [--snapshots DIR] [--part-rows N]
  *
  * Turns the extracts in data/sources/ into monthly Parquet snapshots under
  * public/data/snapshots/ using the model in data/model/ (see
  * src/build/export.ts). Without --period it makes sure the latest complete
- * month and the two before it have snapshots.
+ * month and the two before it have snapshots. --part-rows sets how many fact
+ * rows are computed in one go (for tuning; see historyRanges).
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     history: { type: 'string', default: '3' },
     sources: { type: 'string' },
     snapshots: { type: 'string' },
+    'part-rows': { type: 'string' },
   },
 });
 
@@ -32,6 +34,7 @@ try {
     period: values.period,
     history: Number(values.history),
     replace: values.replace,
+    partRows: values['part-rows'] ? Number(values['part-rows']) : undefined,
     effects: { log: (message) => console.log(message), now: () => new Date() },
   });
   console.log(`Export done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${results.map((r) => `${r.period} ${r.status}`).join(', ')}.`);

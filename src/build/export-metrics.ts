@@ -12,7 +12,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Manifest } from '../lib/manifest.ts';
-import { factQueries } from '../lib/metric-sql.ts';
+import { type DateRange, factQueries } from '../lib/metric-sql.ts';
 import type { Fact, Metric, Model } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { ExportError, firstLines } from './export-sources.ts';
@@ -42,17 +42,54 @@ export async function buildFacts(db: DuckDBConnection, model: Model, where: Load
   }
 }
 
+/** Most rows in one part when a fact's history is computed in parts (see historyRanges). */
+export const PART_ROWS = 12_000_000;
+
 /** Computes every metric into `metric_values` for the current period (queries: src/lib/metric-sql.ts). */
-export async function computeMetrics(db: DuckDBConnection, model: Model, where: LoadedModel['where'], log?: (message: string) => void): Promise<void> {
+export async function computeMetrics(
+  db: DuckDBConnection,
+  model: Model,
+  where: LoadedModel['where'],
+  { partRows = PART_ROWS, log }: { partRows?: number; log?: (message: string) => void } = {},
+): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE metric_values (grain VARCHAR, period_start DATE, business_line VARCHAR, dimension VARCHAR, dimension_value VARCHAR, metric VARCHAR, value DOUBLE)`);
   for (const fact of model.facts) {
     const metrics = model.metrics.filter((m) => m.source === fact.id);
-    for (const query of factQueries(factTable(fact), fact, metrics, model.calendar.privacy.minimumGroupSize, { folded: true })) {
-      const t = performance.now();
-      await run(db, model, where, query.metrics, query.sql);
-      log?.(`timing:   ${fact.id} ${query.label} ${((performance.now() - t) / 1000).toFixed(2)} s`);
+    const ranges = await historyRanges(db, factTable(fact), partRows);
+    for (const range of ranges) {
+      for (const query of factQueries(factTable(fact), fact, metrics, model.calendar.privacy.minimumGroupSize, { folded: true, range })) {
+        const t = performance.now();
+        await run(db, model, where, query.metrics, query.sql);
+        const part = ranges.length > 1 ? ` [${range.from ?? 'start'} to ${range.to ?? 'end'}]` : '';
+        log?.(`timing:   ${fact.id} ${query.label}${part} ${((performance.now() - t) / 1000).toFixed(2)} s`);
+      }
     }
   }
+}
+
+/**
+ * Splits a large fact's history into runs of whole months of at most
+ * `limit` rows (a month larger than that is a run of its own), so that each
+ * query's hash tables (distinct counts keep one entry per period and entity)
+ * stay small enough for memory and caches however long the history is. A
+ * fact of up to `limit` rows is one open range: the queries are then exactly
+ * those of the whole history.
+ */
+export async function historyRanges(db: DuckDBConnection, table: string, limit: number): Promise<DateRange[]> {
+  const [total] = await queryRows(db, `SELECT count(*) AS n FROM ${table}`);
+  if (Number(total?.n) <= limit) return [{ from: null, to: null }];
+  const months = await queryRows(db, `SELECT strftime(date_trunc('month', date), '%Y-%m-%d') AS month, count(*) AS n FROM ${table} GROUP BY ALL ORDER BY month`);
+  const starts: string[] = [];
+  let rows = Infinity;
+  for (const { month, n } of months) {
+    if (rows + Number(n) > limit) {
+      starts.push(String(month));
+      rows = 0;
+    }
+    rows += Number(n);
+  }
+  // Open at both ends: consecutive ranges cover every day once.
+  return starts.map((from, i) => ({ from: i === 0 ? null : from, to: starts[i + 1] ?? null }));
 }
 
 async function run(db: DuckDBConnection, model: Model, where: LoadedModel['where'], metrics: Metric[], sql: string): Promise<void> {

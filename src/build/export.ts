@@ -53,6 +53,11 @@ export interface ExportOptions {
    * (they hold personal data, so never under public/).
    */
   factsDir?: string;
+  /**
+   * Most fact rows computed in one go (the history is split into runs of
+   * months; see historyRanges). Default PART_ROWS; for tests and tuning.
+   */
+  partRows?: number;
   /** DuckDB memory limit, e.g. "4GB". */
   memoryLimit?: string;
   effects: ExportEffects;
@@ -134,7 +139,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
             `Run the export with --replace to make a new one (the old one is kept under ${relative(root, join(options.snapshotsDir, '.replaced'))}/).`,
         );
       }
-      const manifest = await computePeriod(db, loaded, files, period, sourceChecks, { inputs, modelFiles, root, effects, timing });
+      const manifest = await computePeriod(db, loaded, files, period, sourceChecks, { inputs, modelFiles, root, effects, timing, partRows: options.partRows });
       if (options.factsDir) {
         mkdirSync(join(options.factsDir, period), { recursive: true });
         for (const fact of model.facts) {
@@ -189,7 +194,7 @@ async function computePeriod(
   files: Map<string, SourceFile[]>,
   period: string,
   sourceChecks: Manifest['checks'],
-  context: { inputs: string; modelFiles: Manifest['model']; root: string; effects: ExportEffects; timing: (step: string) => void },
+  context: { inputs: string; modelFiles: Manifest['model']; root: string; effects: ExportEffects; timing: (step: string) => void; partRows: number | undefined },
 ): Promise<Manifest> {
   const { periodStart, periodEnd } = monthBounds(period);
   await db.run(`SET VARIABLE period_end = DATE ${sqlString(periodEnd)}`);
@@ -224,7 +229,7 @@ async function computePeriod(
   await buildFacts(db, model, where);
   context.timing(`${period} facts`);
   // PLOTLINE_EXPORT_TIMING=2 also times each metric query.
-  await computeMetrics(db, model, where, process.env.PLOTLINE_EXPORT_TIMING === '2' ? context.effects.log : undefined);
+  await computeMetrics(db, model, where, { partRows: context.partRows, log: process.env.PLOTLINE_EXPORT_TIMING === '2' ? context.effects.log : undefined });
   context.timing(`${period} metrics`);
   const metricChecks = await checkMetrics(db, model);
   context.timing(`${period} metric checks`);

@@ -17,9 +17,27 @@ export const PERIOD_START: Record<Grain, string> = {
 export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
-/** The fact's rows with their period, narrowed by a metric filter. */
-export function factRows(table: string, grain: Grain, filter = ''): string {
-  return `(SELECT *, ${PERIOD_START[grain]} AS _period FROM ${table}${filter ? ` WHERE ${filter}` : ''})`;
+/**
+ * Part of a fact's history: rows dated from the start of `from`'s period to
+ * before the start of `to`'s (both first days of months; null = open). The
+ * bounds are moved back to the grain's period start, so every month or ISO
+ * week falls wholly inside one range, and consecutive ranges cover each day
+ * once.
+ */
+export interface DateRange {
+  from: string | null;
+  to: string | null;
+}
+
+/** The fact's rows with their period, narrowed by a metric filter and a date range. */
+export function factRows(table: string, grain: Grain, filter = '', range: DateRange = { from: null, to: null }): string {
+  const bound = (day: string) => `date_trunc(${literal(grain)}, DATE ${literal(day)})::DATE`;
+  const conditions = [
+    ...(filter ? [`(${filter})`] : []),
+    ...(range.from ? [`date >= ${bound(range.from)}`] : []),
+    ...(range.to ? [`date < ${bound(range.to)}`] : []),
+  ];
+  return `(SELECT *, ${PERIOD_START[grain]} AS _period FROM ${table}${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''})`;
 }
 
 function aggregates(metrics: Metric[]): string {
@@ -125,15 +143,24 @@ export function longForm(query: string, metrics: Metric[]): string {
 /**
  * Every query for one fact: [metrics, sql] pairs in long form. `folded`
  * picks foldedBreakdownQuery (the export) over breakdownQuery (the reference).
+ * With `range`, the queries compute only the periods inside it: every
+ * grouping includes the period, so the results of consecutive ranges
+ * together are the results of the whole history.
  */
-export function factQueries(table: string, fact: Fact, metrics: Metric[], minimum: number, { folded = false } = {}): { metrics: Metric[]; sql: string; label: string }[] {
+export function factQueries(
+  table: string,
+  fact: Fact,
+  metrics: Metric[],
+  minimum: number,
+  { folded = false, range }: { folded?: boolean; range?: DateRange } = {},
+): { metrics: Metric[]; sql: string; label: string }[] {
   const breakdown = folded ? foldedBreakdownQuery : breakdownQuery;
   const queries: { metrics: Metric[]; sql: string; label: string }[] = [];
   for (const [filter, group] of Map.groupBy(metrics, (m) => m.filter ?? '')) {
     for (const grain of ['month', 'week'] as const) {
       const forGrain = group.filter((m) => m.grains.includes(grain));
       if (forGrain.length === 0) continue;
-      const rows = factRows(table, grain, filter);
+      const rows = factRows(table, grain, filter, range);
       queries.push({ metrics: forGrain, sql: longForm(totalsQuery(rows, grain, forGrain), forGrain), label: `${grain} totals${filter ? ' (filtered)' : ''}` });
       for (const dimension of fact.dimensions) {
         const withDimension = forGrain.filter((m) => m.dimensions.includes(dimension.id));

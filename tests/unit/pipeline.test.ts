@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from '../../src/build/duckdb.ts';
 import { type ExportResult, exportSnapshots } from '../../src/build/export.ts';
+import { historyRanges } from '../../src/build/export-metrics.ts';
 import { modelWith, quietEffects, ROOT, writeSources } from './tiny-company.ts';
 
 type Values = (metric: string, grain: string, line: string, start: string, dimension?: [string, string]) => number | undefined;
@@ -164,4 +165,37 @@ describe('breakdowns with a smaller minimum group size', () => {
     expect(value('active_users', 'month', 'All', '2026-12-01', ['region', 'London'])).toBe(2);
     expect(value('active_users', 'month', 'All', '2026-12-01', ['region', 'Other'])).toBeUndefined();
   });
+});
+
+describe('a long history computed in parts', () => {
+  it('splits the history into runs of whole months under the row limit, open at both ends', async () => {
+    const db = await openDatabase();
+    // January 4 rows, February 4, March 4, April 9 (over the limit on its own), May 1.
+    await db.run(`CREATE TABLE f AS SELECT DATE '2026-01-10' + INTERVAL (i) DAY AS date FROM range(0, 0) t(i)`);
+    for (const [month, n] of [['2026-01-05', 4], ['2026-02-05', 4], ['2026-03-05', 4], ['2026-04-05', 9], ['2026-05-05', 1]] as const) {
+      await db.run(`INSERT INTO f SELECT DATE '${month}' FROM range(${n})`);
+    }
+    expect(await historyRanges(db, 'f', 8)).toEqual([
+      { from: null, to: '2026-03-01' },
+      { from: '2026-03-01', to: '2026-04-01' },
+      { from: '2026-04-01', to: '2026-05-01' },
+      { from: '2026-05-01', to: null },
+    ]);
+    expect(await historyRanges(db, 'f', 22)).toEqual([{ from: null, to: null }]);
+  });
+
+  it('gives exactly the numbers of the whole history at once, for every grain, line and breakdown of the demo data', async () => {
+    const demo = { root: ROOT, sourcesDir: join(ROOT, 'data/sources'), period: '2026-10', effects: quietEffects() };
+    const [whole] = await exportSnapshots({ ...demo, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-whole-')) });
+    // About 1 million event rows in parts of at most 150,000: a dozen parts, ISO weeks split across them.
+    const [parts] = await exportSnapshots({ ...demo, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-parts-')), partRows: 150_000 });
+    const db = await openDatabase();
+    const [a, b] = [whole!, parts!].map((r) => `read_parquet('${join(r.dir, 'metrics.parquet')}')`);
+    const [diff] = await queryRows(
+      db,
+      `SELECT (SELECT count(*) FROM ${a}) AS n, (SELECT count(*) FROM (FROM ${a} EXCEPT ALL FROM ${b})) AS only_whole, (SELECT count(*) FROM (FROM ${b} EXCEPT ALL FROM ${a})) AS only_parts`,
+    );
+    expect(Number(diff?.n)).toBeGreaterThan(60_000);
+    expect([Number(diff?.only_whole), Number(diff?.only_parts)]).toEqual([0, 0]);
+  }, 120_000);
 });
