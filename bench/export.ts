@@ -6,7 +6,8 @@
  * event rows, seconds, rows per second and the child's peak memory (maximum
  * resident set, from /usr/bin/time). DuckDB streams the extracts into a
  * scratch database on disk with a memory limit (PLOTLINE_EXPORT_MEMORY,
- * default 4GB), so memory should stay flat as the scale grows. With
+ * default 2GB) and computes a long history in parts of at most 12M rows
+ * (--part-rows), so memory should stay flat as the scale grows. With
  * PLOTLINE_EXPORT_TIMING=1 each scale's row is followed by the export's step
  * timings. Generated data and DuckDB's scratch files go under TMPDIR.
  */

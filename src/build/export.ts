@@ -58,7 +58,7 @@ export interface ExportOptions {
    * months; see historyRanges). Default PART_ROWS; for tests and tuning.
    */
   partRows?: number;
-  /** DuckDB memory limit, e.g. "4GB". */
+  /** DuckDB memory limit, e.g. "4GB"; default PLOTLINE_EXPORT_MEMORY, else 2GB (it spills to disk beyond that). */
   memoryLimit?: string;
   effects: ExportEffects;
 }
@@ -82,7 +82,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
   const { model } = loaded;
   const scratch = mkdtempSync(join(tmpdir(), 'plotline-export-'));
   const db = await openDatabase(join(scratch, 'export.duckdb'), {
-    memory_limit: options.memoryLimit ?? process.env.PLOTLINE_EXPORT_MEMORY ?? '4GB',
+    memory_limit: options.memoryLimit ?? process.env.PLOTLINE_EXPORT_MEMORY ?? '2GB',
     temp_directory: join(scratch, 'spill'),
     preserve_insertion_order: 'false',
     // The scratch tables live for one run: compressing them costs more time than the disk it saves.
