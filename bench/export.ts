@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase, queryRows } from '../src/build/duckdb.ts';
+import { MEMORY_LIMIT } from '../src/build/export.ts';
+import { PART_ROWS } from '../src/build/export-metrics.ts';
 import { folderBytes, mb, ROOT } from './lib.ts';
 
 const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,10,100' }, keep: { type: 'boolean', default: false } } });
@@ -36,7 +38,10 @@ function measure(args: string[]): { seconds: number; cpu: number; peak: number; 
   return { seconds: Number(seconds), cpu: Number(user) + Number(system), peak: Number(kib) * 1024, output: result.stdout };
 }
 
-console.log(`Export benchmark on ${process.arch}, ${(await import('node:os')).cpus().length} cores; one period (2026-10).`);
+console.log(
+  `Export benchmark on ${process.arch}, ${(await import('node:os')).cpus().length} cores; one period (2026-10); ` +
+    `DuckDB memory limit ${process.env.PLOTLINE_EXPORT_MEMORY ?? MEMORY_LIMIT}, metrics in parts of at most ${PART_ROWS.toLocaleString('en-GB')} fact rows.`,
+);
 console.log(`Load average at start: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(', ')} (other work on the machine slows the wall times).`);
 console.log('scale | event rows | sources on disk | generate | export | export CPU (user+sys) | events/s (export) | peak memory (export)');
 for (const scale of scales) {

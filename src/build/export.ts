@@ -28,6 +28,9 @@ import { localDateMacroSql } from './time-zone.ts';
 
 export { ExportError } from './export-sources.ts';
 
+/** DuckDB's memory limit unless PLOTLINE_EXPORT_MEMORY or the memoryLimit option says otherwise; it spills to disk beyond it. */
+export const MEMORY_LIMIT = '2GB';
+
 export interface ExportEffects {
   log: (message: string) => void;
   now: () => Date;
@@ -58,7 +61,7 @@ export interface ExportOptions {
    * months; see historyRanges). Default PART_ROWS; for tests and tuning.
    */
   partRows?: number;
-  /** DuckDB memory limit, e.g. "4GB"; default PLOTLINE_EXPORT_MEMORY, else 2GB (it spills to disk beyond that). */
+  /** DuckDB memory limit, e.g. "4GB"; default PLOTLINE_EXPORT_MEMORY, else MEMORY_LIMIT. */
   memoryLimit?: string;
   effects: ExportEffects;
 }
@@ -82,7 +85,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
   const { model } = loaded;
   const scratch = mkdtempSync(join(tmpdir(), 'plotline-export-'));
   const db = await openDatabase(join(scratch, 'export.duckdb'), {
-    memory_limit: options.memoryLimit ?? process.env.PLOTLINE_EXPORT_MEMORY ?? '2GB',
+    memory_limit: options.memoryLimit ?? process.env.PLOTLINE_EXPORT_MEMORY ?? MEMORY_LIMIT,
     temp_directory: join(scratch, 'spill'),
     preserve_insertion_order: 'false',
     // The scratch tables live for one run: compressing them costs more time than the disk it saves.
