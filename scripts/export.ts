@@ -25,6 +25,12 @@ const { values } = parseArgs({
   },
 });
 
+const partRows = values['part-rows'] === undefined ? undefined : Number(values['part-rows'].replaceAll(/[,_]/g, ''));
+if (partRows !== undefined && !(Number.isInteger(partRows) && partRows > 0)) {
+  console.error(`--part-rows ${values['part-rows']}: give a whole number of rows above 0, for example --part-rows 12000000.`);
+  process.exit(1);
+}
+
 try {
   const started = performance.now();
   const results = await exportSnapshots({
@@ -34,7 +40,7 @@ try {
     period: values.period,
     history: Number(values.history),
     replace: values.replace,
-    partRows: values['part-rows'] ? Number(values['part-rows']) : undefined,
+    partRows,
     effects: { log: (message) => console.log(message), now: () => new Date() },
   });
   console.log(`Export done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${results.map((r) => `${r.period} ${r.status}`).join(', ')}.`);

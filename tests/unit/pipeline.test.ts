@@ -171,7 +171,7 @@ describe('a long history computed in parts', () => {
   it('splits the history into runs of whole months under the row limit, open at both ends', async () => {
     const db = await openDatabase();
     // January 4 rows, February 4, March 4, April 9 (over the limit on its own), May 1.
-    await db.run(`CREATE TABLE f AS SELECT DATE '2026-01-10' + INTERVAL (i) DAY AS date FROM range(0, 0) t(i)`);
+    await db.run('CREATE TABLE f (date DATE)');
     for (const [month, n] of [['2026-01-05', 4], ['2026-02-05', 4], ['2026-03-05', 4], ['2026-04-05', 9], ['2026-05-05', 1]] as const) {
       await db.run(`INSERT INTO f SELECT DATE '${month}' FROM range(${n})`);
     }
