@@ -11,11 +11,13 @@
  * - Writing is atomic (a temporary folder renamed into place). An existing
  *   snapshot is history: kept as it is, remade only with `replace` (the old
  *   one then moves to .replaced/), and left alone when its inputs are unchanged.
+ * - When every snapshot a run would make exists and was made from the same
+ *   model and source files, the sources are only hashed, not loaded.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Manifest, manifestSchema, PERIOD } from '../lib/manifest.ts';
 import { MODEL_FILES, type Model } from '../lib/model-schema.ts';
@@ -96,8 +98,38 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     await registerMacros(db, model);
     const files = new Map<string, SourceFile[]>();
     for (const [index, source] of model.sources.entries()) files.set(source.id, await sourceFiles(db, root, options.sourcesDir, source, loaded.where, index));
-    // Checksums are computed while DuckDB loads the files.
-    const hashing = checksumFiles(root, [...files.values()].flat(), stopHashing.signal);
+    if (options.period && !PERIOD.test(options.period)) throw new ExportError(`Period "${options.period}" is not a month. Give it as YYYY-MM, for example --period 2026-09.`);
+    const modelFiles = Object.values(MODEL_FILES).map(({ file }) => {
+      const path = join(options.modelDir ?? join(root, 'data/model'), file);
+      return { file: relative(root, path), sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
+    });
+    const available = (period: string) => model.sources.flatMap((s) => files.get(s.id)!.filter((f) => f.delivered === null || f.delivered <= period));
+    const inputsOf = (period: string) => sha256(JSON.stringify([modelFiles, available(period).map((f) => [f.file, f.sha256])]));
+    const everything = () => sha256(JSON.stringify([modelFiles, [...files.values()].flat().map((f) => [f.file, f.sha256, f.delivered]), options.history ?? 3]));
+    const stateFile = join(root, STATE_DIR, `last-export-${sha256(resolve(options.snapshotsDir)).slice(0, 16)}.json`);
+
+    // Nothing to do when every snapshot this run would make exists and was made
+    // from these very files: then the sources are only hashed, not loaded.
+    const state = options.period ? null : readState(stateFile);
+    const candidates = options.period ? [options.period] : (state?.periods ?? []);
+    if (candidates.length > 0 && candidates.every((period) => existsSync(join(options.snapshotsDir, period)))) {
+      await checksumFiles(root, [...files.values()].flat(), stopHashing.signal);
+      timing('checksums (before loading)');
+      const existing = candidates.map((period) => ({ period, manifest: readExisting(join(options.snapshotsDir, period))! }));
+      const current = options.period ? existing[0]!.manifest.inputs === inputsOf(options.period) : state!.inputs === everything();
+      if (current) {
+        const results = existing.map(({ period, manifest }): ExportResult => {
+          const status = manifest.inputs === inputsOf(period) ? 'unchanged' : 'kept';
+          effects.log(status === 'unchanged' ? upToDate(period) : keptAsHistory(period));
+          return { period, dir: join(options.snapshotsDir, period), status, manifest };
+        });
+        writeLatest(options.snapshotsDir);
+        return results;
+      }
+    }
+
+    // Checksums (unless made above) are computed while DuckDB loads the files.
+    const hashing = [...files.values()].flat().some((f) => f.sha256 === '') ? checksumFiles(root, [...files.values()].flat(), stopHashing.signal) : Promise.resolve();
     hashing.catch(() => {}); // awaited below; a failed load stops it
     for (const [index, source] of model.sources.entries()) {
       await loadSource(db, root, source, files.get(source.id)!, loaded.where, index);
@@ -111,28 +143,20 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     stopOnFailures(sourceChecks, 'the sources');
 
     const periods = options.period ? [options.period] : await defaultPeriods(db, model, options.history ?? 3);
-    for (const period of periods) {
-      if (!PERIOD.test(period)) throw new ExportError(`Period "${period}" is not a month. Give it as YYYY-MM, for example --period 2026-09.`);
-    }
-    const modelFiles = Object.values(MODEL_FILES).map(({ file }) => {
-      const path = join(options.modelDir ?? join(root, 'data/model'), file);
-      return { file: relative(root, path), sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
-    });
 
     const results: ExportResult[] = [];
     for (const period of periods) {
       const dir = join(options.snapshotsDir, period);
-      const available = model.sources.flatMap((s) => files.get(s.id)!.filter((f) => f.delivered === null || f.delivered <= period));
-      const inputs = createHash('sha256').update(JSON.stringify([modelFiles, available.map((f) => [f.file, f.sha256])])).digest('hex');
+      const inputs = inputsOf(period);
       const existing = readExisting(dir);
       if (existing && existing.inputs === inputs) {
-        effects.log(`Snapshot ${period} is up to date (same model and sources); kept as it is.`);
+        effects.log(upToDate(period));
         results.push({ period, dir, status: 'unchanged', manifest: existing });
         continue;
       }
       if (existing && !options.replace) {
         if (!options.period) {
-          effects.log(`Snapshot ${period} exists and was made from other inputs; kept as it is (snapshots are history). To remake it: npm run export -- --period ${period} --replace`);
+          effects.log(keptAsHistory(period));
           results.push({ period, dir, status: 'kept', manifest: existing });
           continue;
         }
@@ -152,12 +176,49 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
       results.push(await writeSnapshot(db, options, period, manifest, existing !== null));
     }
     writeLatest(options.snapshotsDir);
+    if (!options.period) writeState(stateFile, { inputs: everything(), periods });
     return results;
   } finally {
     stopHashing.abort();
     db.closeSync();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const upToDate = (period: string) => `Snapshot ${period} is up to date (same model and sources); kept as it is.`;
+const keptAsHistory = (period: string) =>
+  `Snapshot ${period} exists and was made from other inputs; kept as it is (snapshots are history). To remake it: npm run export -- --period ${period} --replace`;
+
+/**
+ * What the last export without --period into a snapshots folder was made
+ * from (a hash of the model files, every source file and the history length)
+ * and the periods it chose, so that an export of unchanged files can stop
+ * after hashing them. Kept with the build caches, outside public/ (whatever
+ * is there is published), one file per snapshots folder.
+ */
+const STATE_DIR = 'node_modules/.cache/plotline';
+interface ExportState {
+  inputs: string;
+  periods: string[];
+}
+
+function readState(file: string): ExportState | null {
+  try {
+    const state = JSON.parse(readFileSync(file, 'utf8')) as Partial<ExportState>;
+    return typeof state.inputs === 'string' && Array.isArray(state.periods) && state.periods.every((p) => typeof p === 'string' && PERIOD.test(p))
+      ? { inputs: state.inputs, periods: state.periods }
+      : null;
+  } catch {
+    return null; // none yet, or unreadable: the export then does the full run
+  }
+}
+
+function writeState(file: string, state: ExportState): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}`;
+  writeFileSync(temp, `${JSON.stringify(state)}\n`);
+  renameSync(temp, file);
 }
 
 /** Calendar helpers the model's SQL may use. */

@@ -2,7 +2,7 @@
  * The export on the tiny company (tiny-company.ts): every number below is
  * worked out by hand from the rows there.
  */
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -198,4 +198,47 @@ describe('a long history computed in parts', () => {
     expect(Number(diff?.n)).toBeGreaterThan(60_000);
     expect([Number(diff?.only_whole), Number(diff?.only_parts)]).toEqual([0, 0]);
   }, 120_000);
+});
+
+describe('an export of files that have not changed', () => {
+  /** Runs the export with its step timings on, so the log shows whether the sources were loaded. */
+  async function timed(options: Partial<Parameters<typeof exportSnapshots>[0]> & { sourcesDir: string; snapshotsDir: string }) {
+    const effects = quietEffects();
+    process.env.PLOTLINE_EXPORT_TIMING = '1';
+    try {
+      const results = await exportSnapshots({ root: ROOT, history: 2, effects, ...options });
+      return { results, loaded: effects.logs.some((l) => l.startsWith('timing: load ')), logs: effects.logs };
+    } finally {
+      delete process.env.PLOTLINE_EXPORT_TIMING;
+    }
+  }
+
+  it('only hashes the files when every snapshot was made from them, and loads them again when anything changed', async () => {
+    const sourcesDir = writeSources();
+    const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-unchanged-'));
+    const first = await timed({ sourcesDir, snapshotsDir });
+    expect(first.loaded).toBe(true);
+    expect(first.results.map((r) => r.status)).toEqual(['written', 'written']);
+    const periods = first.results.map((r) => r.period);
+
+    const again = await timed({ sourcesDir, snapshotsDir });
+    expect(again.loaded).toBe(false);
+    expect(again.results.map((r) => [r.period, r.status])).toEqual(periods.map((p) => [p, 'unchanged']));
+    expect(again.results.map((r) => r.manifest)).toEqual(first.results.map((r) => r.manifest));
+    expect(again.logs).toContain(`Snapshot ${periods[1]} is up to date (same model and sources); kept as it is.`);
+
+    // One period asked for by name: decided from its own files, without the record of the last run.
+    const one = await timed({ sourcesDir, snapshotsDir, period: periods[0] });
+    expect([one.loaded, one.results[0]!.status]).toEqual([false, 'unchanged']);
+
+    // A changed model: the full run again, and the snapshots, being history, are kept as they are.
+    const modelDir = modelWith('calendar.yaml', (text) => `${text}\n# reviewed\n`);
+    const changed = await timed({ sourcesDir, snapshotsDir, modelDir });
+    expect(changed.loaded).toBe(true);
+    expect(changed.results.map((r) => r.status)).toEqual(['kept', 'kept']);
+
+    // A changed source file after that: loaded again too.
+    appendFileSync(join(sourcesDir, 'finance/weekly-report.csv'), '\n');
+    expect((await timed({ sourcesDir, snapshotsDir, modelDir })).loaded).toBe(true);
+  });
 });
