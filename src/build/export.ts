@@ -126,6 +126,8 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
         writeLatest(options.snapshotsDir);
         return results;
       }
+      // The one period asked for exists, from other inputs, and may not be replaced: say so before loading anything.
+      if (options.period && !options.replace) throw notOverwritten(root, options.snapshotsDir, options.period);
     }
 
     // Checksums (unless made above) are computed while DuckDB loads the files.
@@ -160,11 +162,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
           results.push({ period, dir, status: 'kept', manifest: existing });
           continue;
         }
-        throw new ExportError(
-          `${relative(root, dir)} already exists and was made from a different model or different source files. ` +
-            'Snapshots are history and are not overwritten silently. ' +
-            `Run the export with --replace to make a new one (the old one is kept under ${relative(root, join(options.snapshotsDir, '.replaced'))}/).`,
-        );
+        throw notOverwritten(root, options.snapshotsDir, period);
       }
       const manifest = await computePeriod(db, loaded, files, period, sourceChecks, { inputs, modelFiles, root, effects, timing, partRows: options.partRows });
       if (options.factsDir) {
@@ -189,6 +187,13 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const upToDate = (period: string) => `Snapshot ${period} is up to date (same model and sources); kept as it is.`;
 const keptAsHistory = (period: string) =>
   `Snapshot ${period} exists and was made from other inputs; kept as it is (snapshots are history). To remake it: npm run export -- --period ${period} --replace`;
+
+const notOverwritten = (root: string, snapshotsDir: string, period: string) =>
+  new ExportError(
+    `${relative(root, join(snapshotsDir, period))} already exists and was made from a different model or different source files. ` +
+      'Snapshots are history and are not overwritten silently. ' +
+      `Run the export with --replace to make a new one (the old one is kept under ${relative(root, join(snapshotsDir, '.replaced'))}/).`,
+  );
 
 /**
  * What the last export without --period into a snapshots folder was made

@@ -2,7 +2,7 @@
  * The export on the tiny company (tiny-company.ts): every number below is
  * worked out by hand from the rows there.
  */
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -236,6 +236,16 @@ describe('an export of files that have not changed', () => {
     const changed = await timed({ sourcesDir, snapshotsDir, modelDir });
     expect(changed.loaded).toBe(true);
     expect(changed.results.map((r) => r.status)).toEqual(['kept', 'kept']);
+
+    // One period by name from a changed model, without --replace: refused before anything is loaded, the snapshot kept.
+    const refused = quietEffects();
+    process.env.PLOTLINE_EXPORT_TIMING = '1';
+    const error = await exportSnapshots({ root: ROOT, sourcesDir, snapshotsDir, modelDir, period: periods[1]!, effects: refused })
+      .then(() => null, (e: Error) => e.message)
+      .finally(() => delete process.env.PLOTLINE_EXPORT_TIMING);
+    expect(error).toMatch(new RegExp(`${periods[1]} already exists and was made from a different model or different source files\\..*Run the export with --replace`));
+    expect(refused.logs.filter((l) => l.startsWith('timing: load '))).toEqual([]);
+    expect(JSON.parse(readFileSync(join(snapshotsDir, periods[1]!, 'manifest.json'), 'utf8'))).toEqual(first.results[1]!.manifest);
 
     // A changed source file after that: loaded again too.
     appendFileSync(join(sourcesDir, 'finance/weekly-report.csv'), '\n');
