@@ -9,7 +9,9 @@
  * default 2GB) and computes a long history in parts of at most 12M rows
  * (--part-rows), so memory should stay flat as the scale grows. With
  * PLOTLINE_EXPORT_TIMING=1 each scale's row is followed by the export's step
- * timings. Generated data and DuckDB's scratch files go under TMPDIR.
+ * timings. The last column is the same export run again: with nothing
+ * changed it only hashes the extracts. Generated data and DuckDB's scratch
+ * files go under TMPDIR.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -43,7 +45,7 @@ console.log(
     `DuckDB memory limit ${process.env.PLOTLINE_EXPORT_MEMORY ?? MEMORY_LIMIT}, metrics in parts of at most ${PART_ROWS.toLocaleString('en-GB')} fact rows.`,
 );
 console.log(`Load average at start: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(', ')} (other work on the machine slows the wall times).`);
-console.log('scale | event rows | sources on disk | generate | export | export CPU (user+sys) | events/s (export) | peak memory (export)');
+console.log('scale | event rows | sources on disk | generate | export | export CPU (user+sys) | events/s (export) | peak memory (export) | again, unchanged');
 for (const scale of scales) {
   const sources = join(work, `scale-${scale}`, 'sources');
   const snapshots = join(work, `scale-${scale}`, 'snapshots');
@@ -56,7 +58,10 @@ for (const scale of scales) {
   );
   db.closeSync();
   const events = Number(row?.n);
-  const run = measure(['scripts/export.ts', '--sources', sources, '--snapshots', snapshots, '--period', '2026-10']);
+  const args = ['scripts/export.ts', '--sources', sources, '--snapshots', snapshots, '--period', '2026-10'];
+  const run = measure(args);
+  // The same export again: nothing changed, so it only hashes the extracts.
+  const again = measure(args);
   console.log(
     [
       scale,
@@ -67,6 +72,7 @@ for (const scale of scales) {
       `${run.cpu.toFixed(1)} s`,
       Math.round(events / run.seconds).toLocaleString('en-GB'),
       mb(run.peak),
+      `${again.seconds.toFixed(1)} s`,
     ].join(' | '),
   );
   // With PLOTLINE_EXPORT_TIMING=1 the export times its steps; show them under the row.
