@@ -14,20 +14,28 @@ import { ExportError, exportSnapshots } from '../src/build/export.ts';
 import { ModelError } from '../src/build/model.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({
-  options: {
-    period: { type: 'string' },
-    replace: { type: 'boolean', default: false },
-    history: { type: 'string', default: '3' },
-    sources: { type: 'string' },
-    snapshots: { type: 'string' },
-    'part-rows': { type: 'string' },
-  },
-});
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      period: { type: 'string' },
+      replace: { type: 'boolean', default: false },
+      history: { type: 'string', default: '3' },
+      sources: { type: 'string' },
+      snapshots: { type: 'string' },
+      'part-rows': { type: 'string' },
+    },
+  }));
+} catch (error) {
+  console.error(`${(error as Error).message}\nUsage: npm run export -- [--period YYYY-MM] [--replace] [--history N] [--sources DIR] [--snapshots DIR] [--part-rows N]`);
+  process.exit(1);
+}
 
-const partRows = values['part-rows'] === undefined ? undefined : Number(values['part-rows'].replaceAll(/[,_]/g, ''));
-if (partRows !== undefined && !(Number.isInteger(partRows) && partRows > 0)) {
-  console.error(`--part-rows ${values['part-rows']}: give a whole number of rows above 0, for example --part-rows 12000000.`);
+// A whole number, optionally with thousands separators: 12000000, 12,000,000 or 12_000_000.
+const partRowsText = values['part-rows']?.trim();
+const partRows = partRowsText === undefined ? undefined : Number(partRowsText.replaceAll(/[,_]/g, ''));
+if (partRowsText !== undefined && (!/^(\d+|\d{1,3}([,_]\d{3})+)$/.test(partRowsText) || partRows === 0)) {
+  console.error(`--part-rows ${partRowsText}: give a whole number of rows above 0, for example --part-rows 12000000.`);
   process.exit(1);
 }
 

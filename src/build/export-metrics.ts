@@ -69,7 +69,8 @@ export async function computeMetrics(
 
 /**
  * Splits a large fact's history into runs of whole months of at most
- * `limit` rows (a month larger than that is a run of its own), so that each
+ * `limit` rows (a month larger than that is a run of its own; factRows moves
+ * each bound back to its ISO week's Monday for weekly figures), so that each
  * query's hash tables (distinct counts keep one entry per period and entity)
  * stay small enough for memory and caches however long the history is. A
  * fact of up to `limit` rows is one open range: the queries are then exactly

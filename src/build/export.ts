@@ -11,8 +11,11 @@
  * - Writing is atomic (a temporary folder renamed into place). An existing
  *   snapshot is history: kept as it is, remade only with `replace` (the old
  *   one then moves to .replaced/), and left alone when its inputs are unchanged.
- * - When every snapshot a run would make exists and was made from the same
- *   model and source files, the sources are only hashed, not loaded.
+ * - A run with nothing to do stops after hashing the files, before loading
+ *   them: without --period, when the model and every source file are as the
+ *   last such run into the same folder found them and its snapshots are all
+ *   still there; with --period, when that snapshot was made from the same
+ *   model and the files delivered by then (see exportSnapshots).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -63,6 +66,8 @@ export interface ExportOptions {
    * months; see historyRanges). Default PART_ROWS; for tests and tuning.
    */
   partRows?: number;
+  /** Where the record of the last run is kept (see readState); default node_modules/.cache/plotline under root. */
+  cacheDir?: string;
   /** DuckDB memory limit, e.g. "4GB"; default PLOTLINE_EXPORT_MEMORY, else MEMORY_LIMIT. */
   memoryLimit?: string;
   effects: ExportEffects;
@@ -83,6 +88,9 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     if (process.env.PLOTLINE_EXPORT_TIMING) effects.log(`timing: ${step} ${((performance.now() - mark) / 1000).toFixed(2)} s`);
     mark = performance.now();
   };
+  if (options.partRows !== undefined && !(Number.isInteger(options.partRows) && options.partRows > 0)) {
+    throw new ExportError(`partRows must be a whole number of rows above 0, not ${options.partRows}.`);
+  }
   const loaded = loadModel(root, options.modelDir);
   const { model } = loaded;
   const scratch = mkdtempSync(join(tmpdir(), 'plotline-export-'));
@@ -106,28 +114,37 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     const available = (period: string) => model.sources.flatMap((s) => files.get(s.id)!.filter((f) => f.delivered === null || f.delivered <= period));
     const inputsOf = (period: string) => sha256(JSON.stringify([modelFiles, available(period).map((f) => [f.file, f.sha256])]));
     const everything = () => sha256(JSON.stringify([modelFiles, [...files.values()].flat().map((f) => [f.file, f.sha256, f.delivered]), options.history ?? 3]));
-    const stateFile = join(root, STATE_DIR, `last-export-${sha256(resolve(options.snapshotsDir)).slice(0, 16)}.json`);
+    const stateFile = join(options.cacheDir ?? join(root, CACHE_DIR), `last-export-${sha256(resolve(options.snapshotsDir)).slice(0, 16)}.json`);
 
     // Nothing to do when every snapshot this run would make exists and was made
     // from these very files: then the sources are only hashed, not loaded.
+    // Without --period, "these files" means every file, as recorded by the
+    // last such run; a period asked for by name is judged by its own files
+    // (those delivered by then), as its snapshot is made from those alone.
     const state = options.period ? null : readState(stateFile);
     const candidates = options.period ? [options.period] : (state?.periods ?? []);
     if (candidates.length > 0 && candidates.every((period) => existsSync(join(options.snapshotsDir, period)))) {
       await checksumFiles(root, [...files.values()].flat(), stopHashing.signal);
       timing('checksums (before loading)');
-      const existing = candidates.map((period) => ({ period, manifest: readExisting(join(options.snapshotsDir, period))! }));
-      const current = options.period ? existing[0]!.manifest.inputs === inputsOf(options.period) : state!.inputs === everything();
+      const existing = candidates.map((period) => ({ period, manifest: readExisting(join(options.snapshotsDir, period)) }));
+      const same = existing.map(({ period, manifest }) => manifest !== null && manifest.inputs === inputsOf(period));
+      const current = options.period
+        ? same[0]!
+        : state!.inputs === everything() &&
+          existing.every((e) => e.manifest !== null) &&
+          // With --replace, a snapshot made from other inputs is remade: only a run with none of those can stop here.
+          (!options.replace || same.every(Boolean));
       if (current) {
-        const results = existing.map(({ period, manifest }): ExportResult => {
-          const status = manifest.inputs === inputsOf(period) ? 'unchanged' : 'kept';
+        const results = existing.map(({ period, manifest }, i): ExportResult => {
+          const status = same[i] ? 'unchanged' : 'kept';
           effects.log(status === 'unchanged' ? upToDate(period) : keptAsHistory(period));
-          return { period, dir: join(options.snapshotsDir, period), status, manifest };
+          return { period, dir: join(options.snapshotsDir, period), status, manifest: manifest! };
         });
         writeLatest(options.snapshotsDir);
         return results;
       }
       // The one period asked for exists, from other inputs, and may not be replaced: say so before loading anything.
-      if (options.period && !options.replace) throw notOverwritten(root, options.snapshotsDir, options.period);
+      if (options.period && !options.replace && existing[0]!.manifest !== null) throw notOverwritten(root, options.snapshotsDir, options.period);
     }
 
     // Checksums (unless made above) are computed while DuckDB loads the files.
@@ -174,7 +191,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
       results.push(await writeSnapshot(db, options, period, manifest, existing !== null));
     }
     writeLatest(options.snapshotsDir);
-    if (!options.period) writeState(stateFile, { inputs: everything(), periods });
+    if (!options.period) writeState(stateFile, { version: STATE_VERSION, inputs: everything(), periods });
     return results;
   } finally {
     stopHashing.abort();
@@ -202,8 +219,10 @@ const notOverwritten = (root: string, snapshotsDir: string, period: string) =>
  * after hashing them. Kept with the build caches, outside public/ (whatever
  * is there is published), one file per snapshots folder.
  */
-const STATE_DIR = 'node_modules/.cache/plotline';
+const CACHE_DIR = 'node_modules/.cache/plotline';
+const STATE_VERSION = 1;
 interface ExportState {
+  version: typeof STATE_VERSION;
   inputs: string;
   periods: string[];
 }
@@ -211,9 +230,8 @@ interface ExportState {
 function readState(file: string): ExportState | null {
   try {
     const state = JSON.parse(readFileSync(file, 'utf8')) as Partial<ExportState>;
-    return typeof state.inputs === 'string' && Array.isArray(state.periods) && state.periods.every((p) => typeof p === 'string' && PERIOD.test(p))
-      ? { inputs: state.inputs, periods: state.periods }
-      : null;
+    const valid = state.version === STATE_VERSION && typeof state.inputs === 'string' && Array.isArray(state.periods) && state.periods.every((p) => typeof p === 'string' && PERIOD.test(p));
+    return valid ? { version: STATE_VERSION, inputs: state.inputs!, periods: state.periods! } : null;
   } catch {
     return null; // none yet, or unreadable: the export then does the full run
   }

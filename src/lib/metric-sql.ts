@@ -144,8 +144,9 @@ export function longForm(query: string, metrics: Metric[]): string {
  * Every query for one fact: [metrics, sql] pairs in long form. `folded`
  * picks foldedBreakdownQuery (the export) over breakdownQuery (the reference).
  * With `range`, the queries compute only the periods inside it: every
- * grouping includes the period, so the results of consecutive ranges
- * together are the results of the whole history.
+ * grouping includes the period and metric expressions are aggregates over a
+ * period's rows (the model schema refuses window functions), so the results
+ * of consecutive ranges together are the results of the whole history.
  */
 export function factQueries(
   table: string,

@@ -68,7 +68,11 @@ export const metricSchema = z.strictObject({
   direction: z.enum(['up', 'down']),
   northStar: z.boolean().default(false),
   source: id,
-  expression: text,
+  // An aggregate over the period's rows. A window function (OVER) would see
+  // other periods' rows, and the export computes long histories in parts.
+  expression: text.refine((sql) => !/\bover\s*\(/i.test(sql), {
+    message: 'a window function (OVER …) is not supported: write the metric as an aggregate over the period\'s rows, such as count(*) or sum(revenue) / count(DISTINCT user_id)',
+  }),
   filter: text.optional(),
   grains: z.array(z.enum(['month', 'week'])).min(1),
   dimensions: z.array(id).default([]),

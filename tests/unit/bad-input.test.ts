@@ -103,6 +103,13 @@ describe('bad input', () => {
     expect(lineOf(modelDir, 'metrics.yaml', message)).toContain('expression: sum(revenu)');
   });
 
+  it('a window function as a metric expression: names the line and says to write an aggregate', async () => {
+    const modelDir = modelWith('metrics.yaml', (t) => t.replace('expression: sum(revenue)', 'expression: sum(revenue) / sum(sum(revenue)) OVER ()'));
+    const message = await failure(TINY, modelDir);
+    expect(message).toMatch(/metrics\.yaml:\d+ {2}metrics\[9\]\.expression: a window function \(OVER …\) is not supported: write the metric as an aggregate/);
+    expect(lineOf(modelDir, 'metrics.yaml', message)).toContain('OVER ()');
+  });
+
   it('an unknown dimension: names the key path and the dimensions the source has', async () => {
     const modelDir = modelWith('metrics.yaml', (t) => t.replace('    dimensions: [region]\n    targets: [{ value: 5200', '    dimensions: [channel]\n    targets: [{ value: 5200'));
     const message = await failure(TINY, modelDir);

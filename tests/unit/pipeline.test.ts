@@ -2,7 +2,7 @@
  * The export on the tiny company (tiny-company.ts): every number below is
  * worked out by hand from the rows there.
  */
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -167,11 +167,39 @@ describe('breakdowns with a smaller minimum group size', () => {
   });
 });
 
+/**
+ * Runs the export with its step timings on (PLOTLINE_EXPORT_TIMING=2 also
+ * times each metric query, naming its part), so the log shows whether the
+ * sources were loaded and into how many parts each fact's history was split.
+ */
+async function timed(options: Partial<Parameters<typeof exportSnapshots>[0]> & { sourcesDir: string; snapshotsDir: string }) {
+  const effects = quietEffects();
+  process.env.PLOTLINE_EXPORT_TIMING = '2';
+  try {
+    const results = await exportSnapshots({ root: ROOT, cacheDir: mkdtempSync(join(tmpdir(), 'plotline-cache-')), effects, ...options });
+    const parts = new Map<string, Set<string>>();
+    for (const [, fact, range] of effects.logs.map((l) => /^timing: {3}(\w+) .*?(\[.*\])? [\d.]+ s$/.exec(l)).filter((m) => m !== null)) {
+      parts.set(fact!, (parts.get(fact!) ?? new Set()).add(range ?? 'whole'));
+    }
+    return { results, loaded: effects.logs.some((l) => l.startsWith('timing: load ')), logs: effects.logs, parts: Object.fromEntries([...parts].map(([f, r]) => [f, r.size])) };
+  } finally {
+    delete process.env.PLOTLINE_EXPORT_TIMING;
+  }
+}
+
+/** Rows in one snapshot's metrics but not the other's, both ways (EXCEPT ALL: duplicates count). */
+async function difference(a: ExportResult, b: ExportResult): Promise<{ rows: number; onlyA: number; onlyB: number }> {
+  const db = await openDatabase();
+  const [x, y] = [a, b].map((r) => `read_parquet('${join(r.dir, 'metrics.parquet')}')`);
+  const [row] = await queryRows(db, `SELECT (SELECT count(*) FROM ${x}) AS n, (SELECT count(*) FROM (FROM ${x} EXCEPT ALL FROM ${y})) AS a, (SELECT count(*) FROM (FROM ${y} EXCEPT ALL FROM ${x})) AS b`);
+  return { rows: Number(row?.n), onlyA: Number(row?.a), onlyB: Number(row?.b) };
+}
+
 describe('a long history computed in parts', () => {
   it('splits the history into runs of whole months under the row limit, open at both ends', async () => {
     const db = await openDatabase();
-    // January 4 rows, February 4, March 4, April 9 (over the limit on its own), May 1.
     await db.run('CREATE TABLE f (date DATE)');
+    // January 4 rows, February 4, March 4, April 9 (over the limit on its own), May 1.
     for (const [month, n] of [['2026-01-05', 4], ['2026-02-05', 4], ['2026-03-05', 4], ['2026-04-05', 9], ['2026-05-05', 1]] as const) {
       await db.run(`INSERT INTO f SELECT DATE '${month}' FROM range(${n})`);
     }
@@ -184,71 +212,86 @@ describe('a long history computed in parts', () => {
     expect(await historyRanges(db, 'f', 22)).toEqual([{ from: null, to: null }]);
   });
 
-  it('gives exactly the numbers of the whole history at once, for every grain, line and breakdown of the demo data', async () => {
-    const demo = { root: ROOT, sourcesDir: join(ROOT, 'data/sources'), period: '2026-10', effects: quietEffects() };
-    const [whole] = await exportSnapshots({ ...demo, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-whole-')) });
-    // About 1 million event rows in parts of at most 150,000: a dozen parts, ISO weeks split across them.
-    const [parts] = await exportSnapshots({ ...demo, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-parts-')), partRows: 150_000 });
-    const db = await openDatabase();
-    const [a, b] = [whole!, parts!].map((r) => `read_parquet('${join(r.dir, 'metrics.parquet')}')`);
-    const [diff] = await queryRows(
-      db,
-      `SELECT (SELECT count(*) FROM ${a}) AS n, (SELECT count(*) FROM (FROM ${a} EXCEPT ALL FROM ${b})) AS only_whole, (SELECT count(*) FROM (FROM ${b} EXCEPT ALL FROM ${a})) AS only_parts`,
-    );
-    expect(Number(diff?.n)).toBeGreaterThan(60_000);
-    expect([Number(diff?.only_whole), Number(diff?.only_parts)]).toEqual([0, 0]);
+  it('gives exactly the numbers of the whole history for every fact of the tiny company, split month by month', async () => {
+    // Groups of 2 so that cells are folded into "Other"; ISO week 53 spans the year end and so two parts.
+    const modelDir = modelWith('calendar.yaml', (text) => text.replace('minimumGroupSize: 5', 'minimumGroupSize: 2'));
+    const tiny = { sourcesDir: writeSources(), period: '2027-01', modelDir };
+    const whole = await timed({ ...tiny, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-whole-')) });
+    const parts = await timed({ ...tiny, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-parts-')), partRows: 1 });
+    expect(whole.parts).toEqual({ events: 1, finance: 1, subscriptions: 1, tickets: 1 });
+    // Every fact is split: events, finance (no entity), subscriptions (months only), tickets (a metric with a filter).
+    for (const fact of ['events', 'finance', 'subscriptions', 'tickets']) expect(parts.parts[fact]).toBeGreaterThan(1);
+    const diff = await difference(whole.results[0]!, parts.results[0]!);
+    expect(diff.rows).toBeGreaterThan(100);
+    expect([diff.onlyA, diff.onlyB]).toEqual([0, 0]);
+  });
+
+  it('gives exactly the numbers of the whole history for the demo data, the events split into 150,000-row parts', async () => {
+    const demo = { sourcesDir: join(ROOT, 'data/sources'), period: '2026-10' };
+    const whole = await timed({ ...demo, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-whole-')) });
+    const parts = await timed({ ...demo, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-parts-')), partRows: 150_000 });
+    // About 1 million event rows: 8 parts, with ISO weeks that straddle their bounds.
+    expect(parts.parts.events).toBeGreaterThanOrEqual(6);
+    const diff = await difference(whole.results[0]!, parts.results[0]!);
+    expect(diff.rows).toBeGreaterThan(60_000);
+    expect([diff.onlyA, diff.onlyB]).toEqual([0, 0]);
   }, 120_000);
+
+  it('refuses a part size that is not a whole number above 0, even when there is nothing to do', async () => {
+    const options = { root: ROOT, sourcesDir: writeSources(), snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-parts-')), period: '2027-01', effects: quietEffects() };
+    await exportSnapshots(options);
+    await expect(exportSnapshots({ ...options, partRows: 0 })).rejects.toThrow('partRows must be a whole number of rows above 0, not 0.');
+  });
 });
 
 describe('an export of files that have not changed', () => {
-  /** Runs the export with its step timings on, so the log shows whether the sources were loaded. */
-  async function timed(options: Partial<Parameters<typeof exportSnapshots>[0]> & { sourcesDir: string; snapshotsDir: string }) {
-    const effects = quietEffects();
-    process.env.PLOTLINE_EXPORT_TIMING = '1';
-    try {
-      const results = await exportSnapshots({ root: ROOT, history: 2, effects, ...options });
-      return { results, loaded: effects.logs.some((l) => l.startsWith('timing: load ')), logs: effects.logs };
-    } finally {
-      delete process.env.PLOTLINE_EXPORT_TIMING;
-    }
-  }
-
   it('only hashes the files when every snapshot was made from them, and loads them again when anything changed', async () => {
     const sourcesDir = writeSources();
     const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-unchanged-'));
-    const first = await timed({ sourcesDir, snapshotsDir });
+    const cacheDir = mkdtempSync(join(tmpdir(), 'plotline-cache-'));
+    const run = (options: Partial<Parameters<typeof exportSnapshots>[0]> = {}) => timed({ sourcesDir, snapshotsDir, cacheDir, history: 2, ...options });
+    const first = await run();
     expect(first.loaded).toBe(true);
     expect(first.results.map((r) => r.status)).toEqual(['written', 'written']);
     const periods = first.results.map((r) => r.period);
 
-    const again = await timed({ sourcesDir, snapshotsDir });
+    const again = await run();
     expect(again.loaded).toBe(false);
     expect(again.results.map((r) => [r.period, r.status])).toEqual(periods.map((p) => [p, 'unchanged']));
     expect(again.results.map((r) => r.manifest)).toEqual(first.results.map((r) => r.manifest));
     expect(again.logs).toContain(`Snapshot ${periods[1]} is up to date (same model and sources); kept as it is.`);
 
     // One period asked for by name: decided from its own files, without the record of the last run.
-    const one = await timed({ sourcesDir, snapshotsDir, period: periods[0] });
+    const one = await run({ period: periods[0], cacheDir: mkdtempSync(join(tmpdir(), 'plotline-cache-')) });
     expect([one.loaded, one.results[0]!.status]).toEqual([false, 'unchanged']);
+
+    // A snapshot deleted by hand: the full run, which makes it again.
+    rmSync(join(snapshotsDir, periods[0]!), { recursive: true });
+    const remade = await run();
+    expect([remade.loaded, ...remade.results.map((r) => r.status)]).toEqual([true, 'written', 'unchanged']);
 
     // A changed model: the full run again, and the snapshots, being history, are kept as they are.
     const modelDir = modelWith('calendar.yaml', (text) => `${text}\n# reviewed\n`);
-    const changed = await timed({ sourcesDir, snapshotsDir, modelDir });
+    const changed = await run({ modelDir });
     expect(changed.loaded).toBe(true);
     expect(changed.results.map((r) => r.status)).toEqual(['kept', 'kept']);
+    expect((await run({ modelDir })).loaded).toBe(false);
 
-    // One period by name from a changed model, without --replace: refused before anything is loaded, the snapshot kept.
-    const refused = quietEffects();
-    process.env.PLOTLINE_EXPORT_TIMING = '1';
-    const error = await exportSnapshots({ root: ROOT, sourcesDir, snapshotsDir, modelDir, period: periods[1]!, effects: refused })
-      .then(() => null, (e: Error) => e.message)
-      .finally(() => delete process.env.PLOTLINE_EXPORT_TIMING);
-    expect(error).toMatch(new RegExp(`${periods[1]} already exists and was made from a different model or different source files\\..*Run the export with --replace`));
-    expect(refused.logs.filter((l) => l.startsWith('timing: load '))).toEqual([]);
-    expect(JSON.parse(readFileSync(join(snapshotsDir, periods[1]!, 'manifest.json'), 'utf8'))).toEqual(first.results[1]!.manifest);
+    // One period by name from the changed model, without --replace: refused before anything is loaded, the snapshot kept.
+    const refused = await run({ modelDir, period: periods[1] }).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(new RegExp(`${periods[1]} already exists and was made from a different model or different source files\\..*Run the export with --replace`));
+    expect(JSON.parse(readFileSync(join(snapshotsDir, periods[1]!, 'manifest.json'), 'utf8'))).toEqual(remade.results[1]!.manifest);
 
-    // A changed source file after that: loaded again too.
+    // --replace: the snapshots made from other inputs are remade, however recent the record of the last run.
+    const replaced = await run({ modelDir, replace: true });
+    expect([replaced.loaded, ...replaced.results.map((r) => r.status)]).toEqual([true, 'replaced', 'replaced']);
+    expect((await run({ modelDir, replace: true })).loaded).toBe(false);
+
+    // A changed source file: loaded again too.
     appendFileSync(join(sourcesDir, 'finance/weekly-report.csv'), '\n');
-    expect((await timed({ sourcesDir, snapshotsDir, modelDir })).loaded).toBe(true);
+    expect((await run({ modelDir })).loaded).toBe(true);
   });
 });
