@@ -77,7 +77,6 @@ export async function computeMetrics(
  * those of the whole history.
  */
 export async function historyRanges(db: DuckDBConnection, table: string, limit: number): Promise<DateRange[]> {
-  if (!Number.isInteger(limit) || limit < 1) throw new ExportError(`The number of rows to compute in one go must be a whole number above 0, not ${limit}.`);
   const [total] = await queryRows(db, `SELECT count(*) AS n FROM ${table}`);
   if (Number(total?.n) <= limit) return [{ from: null, to: null }];
   const months = await queryRows(db, `SELECT strftime(date_trunc('month', date), '%Y-%m-%d') AS month, count(*) AS n FROM ${table} GROUP BY ALL ORDER BY month`);

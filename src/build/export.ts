@@ -109,7 +109,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     if (options.period && !PERIOD.test(options.period)) throw new ExportError(`Period "${options.period}" is not a month. Give it as YYYY-MM, for example --period 2026-09.`);
     const modelFiles = Object.values(MODEL_FILES).map(({ file }) => {
       const path = join(options.modelDir ?? join(root, 'data/model'), file);
-      return { file: relative(root, path), sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
+      return { file: relative(root, path), sha256: sha256(readFileSync(path)) };
     });
     const available = (period: string) => model.sources.flatMap((s) => files.get(s.id)!.filter((f) => f.delivered === null || f.delivered <= period));
     const inputsOf = (period: string) => sha256(JSON.stringify([modelFiles, available(period).map((f) => [f.file, f.sha256])]));
@@ -200,7 +200,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
   }
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const upToDate = (period: string) => `Snapshot ${period} is up to date (same model and sources); kept as it is.`;
 const keptAsHistory = (period: string) =>
   `Snapshot ${period} exists and was made from other inputs; kept as it is (snapshots are history). To remake it: npm run export -- --period ${period} --replace`;
