@@ -112,25 +112,47 @@ export function enhance(root: Document): void {
   }
 
   // Cross-filtering: a click on a keyed mark or legend entry sets the chart's input; a second click clears it.
-  // The mark pressed is remembered: a redraw between press and release (hover tips arriving) replaces
-  // the element, and the click then lands on the new chart rather than on a mark.
-  let pressed: Element | null = null;
-  root.addEventListener('pointerdown', (event) => {
-    pressed = (event.target as Element).closest?.('[data-select] [data-key]') ?? null;
-    const figure = pressed?.closest<HTMLElement>('[data-select]');
-    if (pressed && figure) pressed.setAttribute('data-figure', figure.id);
-  });
-  root.addEventListener('click', (event) => {
-    const direct = (event.target as Element).closest?.('[data-key]');
-    const target = direct ?? (pressed && !pressed.isConnected ? pressed : null);
-    pressed = null;
-    const figure = (direct ?? null)?.closest<HTMLElement>('[data-select]') ?? (target ? findFigure(root, target) : null);
-    if (!target || !figure) return;
+  const choose = (mark: Element, figure: HTMLElement) => {
     const input = inputs.find((i) => nameOf(i) === figure.dataset.select);
     if (!input) return;
-    const key = target.getAttribute('data-key')!;
+    const key = mark.getAttribute('data-key')!;
     const next = String(valueOf(input)) === key ? input.dataset.default! : key;
     if (setValue(input, next)) input.dispatchEvent(new Event('change'));
+  };
+  const markOf = (target: EventTarget | null) => (target as Element).closest?.('[data-select] [data-key]') ?? null;
+  // A redraw between press and release (hover tips arriving replace the chart's SVG) leaves Chromium
+  // no click to send, as the pressed mark is gone: the mark is remembered and chosen on release.
+  // Both listen in the capture phase: Plot's tips stop a pointerdown from reaching the document.
+  let pressed: { mark: Element; figure: HTMLElement } | null = null;
+  let chosenOnRelease = false;
+  root.addEventListener(
+    'pointerdown',
+    (event) => {
+      chosenOnRelease = false;
+      const mark = markOf(event.target);
+      pressed = mark ? { mark, figure: mark.closest<HTMLElement>('[data-select]')! } : null;
+    },
+    { capture: true },
+  );
+  root.addEventListener(
+    'pointerup',
+    () => {
+      if (pressed && !pressed.mark.isConnected) {
+        choose(pressed.mark, pressed.figure);
+        chosenOnRelease = true;
+      }
+      pressed = null;
+    },
+    { capture: true },
+  );
+  root.addEventListener('click', (event) => {
+    // A browser that still sends a click after such a release: already chosen (keyboard clicks have detail 0).
+    if (chosenOnRelease && event.detail !== 0) {
+      chosenOnRelease = false;
+      return;
+    }
+    const mark = markOf(event.target);
+    if (mark) choose(mark, mark.closest<HTMLElement>('[data-select]')!);
   });
 
   enhanceTables(root);
@@ -146,14 +168,6 @@ export function enhance(root: Document): void {
       { once: true },
     );
   }
-}
-
-/** The cross-filtering chart a mark belonged to, even once it has been redrawn away. */
-function findFigure(root: Document, mark: Element): HTMLElement | null {
-  const attached = mark.closest<HTMLElement>('[data-select]');
-  if (attached) return attached;
-  const id = mark.getAttribute('data-figure');
-  return id ? root.getElementById(id) : null;
 }
 
 /** Legend buttons of cross-filtering charts show which entry is chosen. */
