@@ -9,10 +9,14 @@
  * ratios are right. Breakdown cells with fewer distinct entities (people,
  * subscriptions, tickets) than the minimum group size are folded into
  * "Other" and recomputed; an "Other" still too small is left out.
+ *
+ * A period's values depend only on its rows: periods whose rows are the
+ * same as in an earlier snapshot take that snapshot's values (see
+ * fingerprintFacts), so a monthly run computes little more than the new month.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Manifest } from '../lib/manifest.ts';
-import { type DateRange, factQueries } from '../lib/metric-sql.ts';
+import { type DateRange, factQueries, type Grain, PERIOD_START } from '../lib/metric-sql.ts';
 import type { Fact, Metric, Model } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { ExportError, firstLines } from './export-sources.ts';
@@ -45,26 +49,103 @@ export async function buildFacts(db: DuckDBConnection, model: Model, where: Load
 /** Most rows in one part when a fact's history is computed in parts (see historyRanges). */
 export const PART_ROWS = 12_000_000;
 
-/** Computes every metric into `metric_values` for the current period (queries: src/lib/metric-sql.ts). */
+/**
+ * What each fact holds per grain and period, in `fingerprints`: its row
+ * count and two sums over a 64-bit hash of every row (whole-row values, so
+ * any changed, added or removed row changes them; sums, so row order does
+ * not). A period's metric values depend only on its rows, the model's SQL
+ * and the engine, so a period whose fingerprint matches an earlier
+ * snapshot's (made by the same SQL and engine) has that snapshot's values.
+ */
+export async function fingerprintFacts(db: DuckDBConnection, model: Model): Promise<void> {
+  await db.run('CREATE OR REPLACE TEMP TABLE fingerprints (fact VARCHAR, grain VARCHAR, period_start DATE, n BIGINT, s HUGEINT, q HUGEINT)');
+  for (const fact of model.facts) {
+    const columns = (await queryRows(db, `DESCRIBE ${factTable(fact)}`)).map((c) => sqlIdentifier(String(c.column_name)));
+    const sums = 'sum(n) AS n, sum(s) AS s, sum(q) AS q';
+    await db.run(
+      `INSERT INTO fingerprints
+       WITH cells AS (
+         SELECT ${PERIOD_START.month} AS month, ${PERIOD_START.week} AS week, count(*) AS n, sum(h) AS s, sum((h >> 32) * (h & 4294967295)) AS q
+         FROM (SELECT date, hash(${columns.join(', ')}) AS h FROM ${factTable(fact)}) GROUP BY ALL
+       )
+       SELECT ${sqlString(fact.id)}, 'month', month, ${sums} FROM cells GROUP BY month
+       UNION ALL
+       SELECT ${sqlString(fact.id)}, 'week', week, ${sums} FROM cells GROUP BY week`,
+    );
+  }
+}
+
+/** Periods of one grain: how many a fact has, and those to compute. */
+export type Reuse = Record<Grain, { periods: number; computed: number }>;
+
+/**
+ * Computes every metric into `metric_values` for the current period (queries:
+ * src/lib/metric-sql.ts). With `reuse`, the tables `previous_values` and
+ * `previous_fingerprints` hold an earlier snapshot's values and fingerprints
+ * (same model SQL, same engine): the values of periods whose fingerprints
+ * match are copied from it and only the other periods are computed. Returns
+ * per fact how many periods were computed.
+ */
 export async function computeMetrics(
   db: DuckDBConnection,
   model: Model,
   where: LoadedModel['where'],
-  { partRows = PART_ROWS, log }: { partRows?: number; log?: (message: string) => void } = {},
-): Promise<void> {
+  { partRows = PART_ROWS, reuse = false, log }: { partRows?: number; reuse?: boolean; log?: (message: string) => void } = {},
+): Promise<Map<string, Reuse>> {
   await db.run(`CREATE OR REPLACE TABLE metric_values (grain VARCHAR, period_start DATE, business_line VARCHAR, dimension VARCHAR, dimension_value VARCHAR, metric VARCHAR, value DOUBLE)`);
+  const computed = new Map<string, Reuse>();
   for (const fact of model.facts) {
     const metrics = model.metrics.filter((m) => m.source === fact.id);
-    const ranges = await historyRanges(db, factTable(fact), partRows);
+    if (metrics.length === 0) continue;
+    const changed = reuse ? await changedPeriods(db, fact, metrics, partRows) : null;
+    let table = factTable(fact);
+    if (changed) {
+      // The rows of the changed periods, read once (the queries then read only these).
+      const listed = (grain: Grain) => (changed.only[grain].length === 0 ? 'FALSE' : `${PERIOD_START[grain]} IN (${changed.only[grain].map((p) => `DATE ${sqlString(p)}`).join(', ')})`);
+      await db.run(`CREATE OR REPLACE TEMP TABLE _changed_rows AS SELECT * FROM ${table} WHERE ${listed('month')} OR ${listed('week')}`);
+      table = '_changed_rows';
+    }
+    const ranges = changed ? [{ from: null, to: null }] : await historyRanges(db, table, partRows);
     for (const range of ranges) {
-      for (const query of factQueries(factTable(fact), fact, metrics, model.calendar.privacy.minimumGroupSize, { folded: true, range })) {
+      for (const query of factQueries(table, fact, metrics, model.calendar.privacy.minimumGroupSize, { folded: true, range, only: changed?.only })) {
         const t = performance.now();
         await run(db, model, where, query.metrics, query.sql);
         const part = ranges.length > 1 ? ` [${range.from ?? 'start'} to ${range.to ?? 'end'}]` : '';
         log?.(`timing:   ${fact.id} ${query.label}${part} ${((performance.now() - t) / 1000).toFixed(2)} s`);
       }
     }
+    if (changed) {
+      computed.set(fact.id, changed.counts);
+      await db.run('DROP TABLE _changed_rows');
+    }
   }
+  return computed;
+}
+
+/**
+ * The periods of a fact whose fingerprints differ from the earlier
+ * snapshot's (or that it did not have); the values of all the others are
+ * copied from it. Null, and nothing copied, when the changed periods hold
+ * more than `partRows` rows: then the fact is computed whole, in parts.
+ */
+async function changedPeriods(db: DuckDBConnection, fact: Fact, metrics: Metric[], partRows: number): Promise<{ only: Record<Grain, string[]>; counts: Reuse } | null> {
+  const matched = `(SELECT grain, period_start, c.n, coalesce(c.n = p.n AND c.s = p.s AND c.q = p.q, false) AS same
+                    FROM fingerprints c LEFT JOIN previous_fingerprints p USING (fact, grain, period_start) WHERE c.fact = ${sqlString(fact.id)})`;
+  const grains = (['month', 'week'] as const).filter((grain) => metrics.some((m) => m.grains.includes(grain)));
+  const rows = (await queryRows(db, `SELECT grain, strftime(period_start, '%Y-%m-%d') AS period, n, same FROM ${matched} ORDER BY ALL`)).filter((r) =>
+    grains.includes(r.grain as Grain),
+  );
+  const changed = rows.filter((r) => !r.same);
+  if (changed.reduce((sum, r) => sum + Number(r.n), 0) > partRows) return null;
+  await db.run(
+    `INSERT INTO metric_values SELECT v.* FROM previous_values v SEMI JOIN (SELECT grain, period_start FROM ${matched} WHERE same) USING (grain, period_start)
+     WHERE v.metric IN (${metrics.map((m) => sqlString(m.id)).join(', ')})`,
+  );
+  const of = (grain: Grain) => ({ periods: rows.filter((r) => r.grain === grain).length, computed: changed.filter((r) => r.grain === grain).length });
+  return {
+    only: { month: changed.filter((r) => r.grain === 'month').map((r) => String(r.period)), week: changed.filter((r) => r.grain === 'week').map((r) => String(r.period)) },
+    counts: { month: of('month'), week: of('week') },
+  };
 }
 
 /**

@@ -23,10 +23,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Manifest, manifestSchema, PERIOD } from '../lib/manifest.ts';
+import { factQueries } from '../lib/metric-sql.ts';
 import { MODEL_FILES, type Model } from '../lib/model-schema.ts';
 import { fiscalWeekStartSql } from './calendar.ts';
 import { openDatabase, queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
-import { buildFacts, checkMetrics, computeMetrics, factTable } from './export-metrics.ts';
+import { buildFacts, checkMetrics, computeMetrics, factTable, fingerprintFacts, type Reuse } from './export-metrics.ts';
 import { checkSource, checksumFiles, ExportError, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
 import { type LoadedModel, loadModel } from './model.ts';
 import { localDateMacroSql } from './time-zone.ts';
@@ -163,6 +164,18 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
 
     const periods = options.period ? [options.period] : await defaultPeriods(db, model, options.history ?? 3);
 
+    // What metric values depend on besides each period's rows: the metric SQL and the engine.
+    const [engine] = await queryRows(db, 'SELECT version() AS v');
+    const metricsSql = sha256(
+      JSON.stringify([
+        String(engine?.v),
+        model.facts.map((fact) => factQueries(factTable(fact), fact, model.metrics.filter((m) => m.source === fact.id), model.calendar.privacy.minimumGroupSize, { folded: true }).map((q) => q.sql)),
+      ]),
+    );
+    const reuseDir = join(options.cacheDir ?? join(root, CACHE_DIR), `periods-${sha256(resolve(options.snapshotsDir)).slice(0, 16)}`);
+    // The snapshot whose values and fingerprints are in previous_values and previous_fingerprints.
+    let previous: string | null = null;
+
     const results: ExportResult[] = [];
     for (const period of periods) {
       const dir = join(options.snapshotsDir, period);
@@ -181,14 +194,17 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
         }
         throw notOverwritten(root, options.snapshotsDir, period);
       }
-      const manifest = await computePeriod(db, loaded, files, period, sourceChecks, { inputs, modelFiles, root, effects, timing, partRows: options.partRows });
+      previous ??= await loadPrevious(db, options.snapshotsDir, reuseDir, period, metricsSql);
+      const manifest = await computePeriod(db, loaded, files, period, sourceChecks, { inputs, modelFiles, root, effects, timing, partRows: options.partRows, previous });
       if (options.factsDir) {
         mkdirSync(join(options.factsDir, period), { recursive: true });
         for (const fact of model.facts) {
           await db.run(`COPY ${factTable(fact)} TO ${sqlString(join(options.factsDir, period, `${fact.id}.parquet`))} (FORMAT parquet)`);
         }
       }
-      results.push(await writeSnapshot(db, options, period, manifest, existing !== null));
+      const written = await writeSnapshot(db, options, period, manifest, existing !== null);
+      results.push(written);
+      previous = await keepForReuse(db, reuseDir, written.manifest, metricsSql);
     }
     writeLatest(options.snapshotsDir);
     if (!options.period) writeState(stateFile, { version: STATE_VERSION, inputs: everything(), periods });
@@ -237,11 +253,70 @@ function readState(file: string): ExportState | null {
   }
 }
 
-function writeState(file: string, state: ExportState): void {
+function writeState(file: string, state: ExportState | ReuseRecord): void {
   mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}`;
   writeFileSync(temp, `${JSON.stringify(state)}\n`);
   renameSync(temp, file);
+}
+
+/**
+ * Reusing an earlier snapshot's values. Each snapshot the export writes
+ * leaves a record in the cache (outside public/: fingerprints are hashes of
+ * rows with personal data): its facts' fingerprints, its creation time and
+ * a hash of the metric SQL and engine that computed it. A later period
+ * computes only the periods whose fingerprints differ (see computeMetrics).
+ */
+const REUSE_VERSION = 1;
+interface ReuseRecord {
+  version: typeof REUSE_VERSION;
+  period: string;
+  created: string;
+  metricsSql: string;
+}
+
+/** Keeps a written snapshot's values and fingerprints in memory for the next period, and on disk for later runs; returns its period. */
+async function keepForReuse(db: DuckDBConnection, reuseDir: string, manifest: Manifest, metricsSql: string): Promise<string> {
+  await db.run('CREATE OR REPLACE TEMP TABLE previous_values AS FROM metric_values');
+  await db.run('CREATE OR REPLACE TEMP TABLE previous_fingerprints AS FROM fingerprints');
+  mkdirSync(reuseDir, { recursive: true });
+  const fingerprints = join(reuseDir, `${manifest.period}.parquet`);
+  // HUGEINT sums as text: Parquet has no 128-bit integers.
+  await db.run(`COPY (SELECT fact, grain, period_start, n, s::VARCHAR AS s, q::VARCHAR AS q FROM fingerprints) TO ${sqlString(`${fingerprints}.${process.pid}`)} (FORMAT parquet)`);
+  renameSync(`${fingerprints}.${process.pid}`, fingerprints);
+  const record: ReuseRecord = { version: REUSE_VERSION, period: manifest.period, created: manifest.created, metricsSql };
+  writeState(join(reuseDir, `${manifest.period}.json`), record);
+  return manifest.period;
+}
+
+/**
+ * Loads the values and fingerprints of the existing snapshot nearest before
+ * `period` (else nearest after it) whose record says it was computed by the
+ * same metric SQL and engine; null when there is none (everything is then
+ * computed).
+ */
+async function loadPrevious(db: DuckDBConnection, snapshotsDir: string, reuseDir: string, period: string, metricsSql: string): Promise<string | null> {
+  const existing = existsSync(snapshotsDir) ? readdirSync(snapshotsDir).filter((name) => PERIOD.test(name) && name !== period) : [];
+  const candidates = [...existing.filter((p) => p < period).sort().reverse(), ...existing.filter((p) => p > period).sort()];
+  for (const candidate of candidates) {
+    let record: ReuseRecord;
+    let manifest: Manifest | null;
+    try {
+      record = JSON.parse(readFileSync(join(reuseDir, `${candidate}.json`), 'utf8')) as ReuseRecord;
+      manifest = readExisting(join(snapshotsDir, candidate));
+    } catch {
+      continue; // no record, or not a snapshot this export can read
+    }
+    const values = join(snapshotsDir, candidate, 'metrics.parquet');
+    const fingerprints = join(reuseDir, `${candidate}.parquet`);
+    if (record.version !== REUSE_VERSION || record.metricsSql !== metricsSql || record.created !== manifest?.created || !existsSync(values) || !existsSync(fingerprints)) continue;
+    await db.run(`CREATE OR REPLACE TEMP TABLE previous_values AS SELECT * FROM read_parquet(${sqlString(values)})`);
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE previous_fingerprints AS SELECT fact, grain, period_start, n, s::HUGEINT AS s, q::HUGEINT AS q FROM read_parquet(${sqlString(fingerprints)})`,
+    );
+    return candidate;
+  }
+  return null;
 }
 
 /** Calendar helpers the model's SQL may use. */
@@ -281,7 +356,16 @@ async function computePeriod(
   files: Map<string, SourceFile[]>,
   period: string,
   sourceChecks: Manifest['checks'],
-  context: { inputs: string; modelFiles: Manifest['model']; root: string; effects: ExportEffects; timing: (step: string) => void; partRows: number | undefined },
+  context: {
+    inputs: string;
+    modelFiles: Manifest['model'];
+    root: string;
+    effects: ExportEffects;
+    timing: (step: string) => void;
+    partRows: number | undefined;
+    /** An earlier snapshot whose values of unchanged periods can be reused (see loadPrevious). */
+    previous: string | null;
+  },
 ): Promise<Manifest> {
   const { periodStart, periodEnd } = monthBounds(period);
   await db.run(`SET VARIABLE period_end = DATE ${sqlString(periodEnd)}`);
@@ -315,8 +399,15 @@ async function computePeriod(
   context.timing(`${period} views and timeliness`);
   await buildFacts(db, model, where);
   context.timing(`${period} facts`);
+  await fingerprintFacts(db, model);
+  context.timing(`${period} fingerprints`);
   // PLOTLINE_EXPORT_TIMING=2 also times each metric query.
-  await computeMetrics(db, model, where, { partRows: context.partRows, log: process.env.PLOTLINE_EXPORT_TIMING === '2' ? context.effects.log : undefined });
+  const computed = await computeMetrics(db, model, where, {
+    partRows: context.partRows,
+    reuse: context.previous !== null,
+    log: process.env.PLOTLINE_EXPORT_TIMING === '2' ? context.effects.log : undefined,
+  });
+  if (context.previous !== null) context.effects.log(reuseSummary(period, context.previous, model, computed));
   context.timing(`${period} metrics`);
   const metricChecks = await checkMetrics(db, model);
   context.timing(`${period} metric checks`);
@@ -350,6 +441,20 @@ async function computePeriod(
     metrics,
     checks,
   };
+}
+
+/** One line on what a period took from an earlier snapshot, e.g. "events: 2 of 43 months and 6 of 188 weeks changed". */
+function reuseSummary(period: string, previous: string, model: Model, computed: Map<string, Reuse>): string {
+  const facts = model.facts.filter((f) => computed.has(f.id)).map((fact) => {
+    const counts = computed.get(fact.id)!;
+    const grains = (['month', 'week'] as const).filter((g) => counts[g].periods > 0).map((g) => `${counts[g].computed} of ${counts[g].periods} ${g}s`);
+    return `${fact.id} ${grains.join(' and ')}`;
+  });
+  const whole = model.facts.filter((f) => !computed.has(f.id) && model.metrics.some((m) => m.source === f.id)).map((f) => f.id);
+  return (
+    `${period}: computed only what changed since snapshot ${previous} (same metric SQL, same rows elsewhere): ${facts.join('; ')}` +
+    `${whole.length > 0 ? `; ${whole.join(', ')} computed whole (too much changed)` : ''}. The other values were taken from ${previous}.`
+  );
 }
 
 function stopOnFailures(checks: Manifest['checks'], what: string): void {

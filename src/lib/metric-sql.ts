@@ -29,13 +29,17 @@ export interface DateRange {
   to: string | null;
 }
 
-/** The fact's rows with their period, narrowed by a metric filter and a date range. */
-export function factRows(table: string, grain: Grain, filter = '', range: DateRange = { from: null, to: null }): string {
+/**
+ * The fact's rows with their period, narrowed by a metric filter, a date
+ * range and, with `periods`, to the periods (first days, YYYY-MM-DD) listed.
+ */
+export function factRows(table: string, grain: Grain, filter = '', range: DateRange = { from: null, to: null }, periods?: string[]): string {
   const bound = (day: string) => `date_trunc(${literal(grain)}, DATE ${literal(day)})::DATE`;
   const conditions = [
     ...(filter ? [`(${filter})`] : []),
     ...(range.from ? [`date >= ${bound(range.from)}`] : []),
     ...(range.to ? [`date < ${bound(range.to)}`] : []),
+    ...(periods ? [`${PERIOD_START[grain]} IN (${periods.map((p) => `DATE ${literal(p)}`).join(', ')})`] : []),
   ];
   return `(SELECT *, ${PERIOD_START[grain]} AS _period FROM ${table}${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''})`;
 }
@@ -147,21 +151,24 @@ export function longForm(query: string, metrics: Metric[]): string {
  * grouping includes the period and metric expressions are aggregates over a
  * period's rows (the model schema refuses window functions), so the results
  * of consecutive ranges together are the results of the whole history.
+ * For the same reason `only` may narrow each grain to some of its periods
+ * (an empty list leaves the grain out): the export recomputes only the
+ * periods whose rows changed since an earlier snapshot.
  */
 export function factQueries(
   table: string,
   fact: Fact,
   metrics: Metric[],
   minimum: number,
-  { folded = false, range }: { folded?: boolean; range?: DateRange } = {},
+  { folded = false, range, only }: { folded?: boolean; range?: DateRange; only?: Record<Grain, string[]> } = {},
 ): { metrics: Metric[]; sql: string; label: string }[] {
   const breakdown = folded ? foldedBreakdownQuery : breakdownQuery;
   const queries: { metrics: Metric[]; sql: string; label: string }[] = [];
   for (const [filter, group] of Map.groupBy(metrics, (m) => m.filter ?? '')) {
     for (const grain of ['month', 'week'] as const) {
       const forGrain = group.filter((m) => m.grains.includes(grain));
-      if (forGrain.length === 0) continue;
-      const rows = factRows(table, grain, filter, range);
+      if (forGrain.length === 0 || only?.[grain].length === 0) continue;
+      const rows = factRows(table, grain, filter, range, only?.[grain]);
       queries.push({ metrics: forGrain, sql: longForm(totalsQuery(rows, grain, forGrain), forGrain), label: `${grain} totals${filter ? ' (filtered)' : ''}` });
       for (const dimension of fact.dimensions) {
         const withDimension = forGrain.filter((m) => m.dimensions.includes(dimension.id));

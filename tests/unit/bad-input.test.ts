@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportSnapshots } from '../../src/build/export.ts';
-import { modelWith, quietEffects, ROOT, TINY, writeSources } from './tiny-company.ts';
+import { modelWith, quietEffects, ROOT, scratchCache, TINY, writeSources } from './tiny-company.ts';
 
 let snapshotsDir: string;
+let cacheDir: string;
 let before: { listing: string[]; manifest: string; parquet: Buffer };
 
 function state() {
@@ -23,13 +24,14 @@ function state() {
 
 beforeAll(async () => {
   snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-history-'));
-  await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, period: '2027-01', effects: quietEffects() });
+  cacheDir = scratchCache();
+  await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, cacheDir, period: '2027-01', effects: quietEffects() });
   before = state();
 });
 
 /** Runs the export over `files` with `modelDir`, asking to replace 2027-01; returns the error message. */
 async function failure(files: Record<string, string>, modelDir?: string): Promise<string> {
-  const error = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(files), snapshotsDir, modelDir, period: '2027-01', replace: true, effects: quietEffects() }).then(
+  const error = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(files), snapshotsDir, cacheDir, modelDir, period: '2027-01', replace: true, effects: quietEffects() }).then(
     () => null,
     (e: unknown) => e as Error,
   );

@@ -11,7 +11,7 @@ import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportSnapshots } from '../../src/build/export.ts';
 import type { StoryContext } from '../../src/build/story-context.ts';
-import { quietEffects, ROOT, writeSources } from './tiny-company.ts';
+import { quietEffects, ROOT, scratchCache, writeSources } from './tiny-company.ts';
 
 const FILE = 'src/stories/test-story.mdx';
 // Over the tiny company (tiny-company.ts): revenue in Dec 2026 and Jan 2027 for each line.
@@ -26,7 +26,7 @@ let Select: Parameters<AstroContainer['renderToString']>[0];
 
 beforeAll(async () => {
   const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-components-'));
-  await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, period: '2027-01', effects: quietEffects() });
+  await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, cacheDir: scratchCache(), period: '2027-01', effects: quietEffects() });
   vi.stubEnv('PLOTLINE_SNAPSHOTS_DIR', snapshotsDir);
   LineChart = (await import('../../src/components/LineChart.astro')).default;
   Select = (await import('../../src/components/Select.astro')).default;

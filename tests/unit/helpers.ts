@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDemoData } from '../../src/build/demo/generate.ts';
 import { exportSnapshots, type ExportResult } from '../../src/build/export.ts';
-import { quietEffects, ROOT } from './tiny-company.ts';
+import { quietEffects, ROOT, scratchCache } from './tiny-company.ts';
 
 export interface DemoSnapshot {
   sourcesDir: string;
@@ -21,6 +21,6 @@ export async function demoSnapshot(scale = 0.05, period = '2026-10'): Promise<De
   const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-demo-snapshots-'));
   const factsDir = mkdtempSync(join(tmpdir(), 'plotline-demo-facts-'));
   await generateDemoData({ outDir: sourcesDir, scale });
-  const [result] = await exportSnapshots({ root: ROOT, sourcesDir, snapshotsDir, factsDir, period, effects: quietEffects() });
+  const [result] = await exportSnapshots({ root: ROOT, sourcesDir, snapshotsDir, factsDir, cacheDir: scratchCache(), period, effects: quietEffects() });
   return { sourcesDir, snapshotsDir, factsDir, result: result! };
 }

@@ -14,7 +14,7 @@ import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportSnapshots } from '../../src/build/export.ts';
 import type { StoryContext } from '../../src/build/story-context.ts';
-import { quietEffects, ROOT, writeSources } from './tiny-company.ts';
+import { quietEffects, ROOT, scratchCache, writeSources } from './tiny-company.ts';
 
 type Component = Parameters<AstroContainer['renderToString']>[0];
 const FILE = 'src/stories/kit-test.mdx';
@@ -23,7 +23,7 @@ const components: Record<string, Component> = {};
 
 beforeAll(async () => {
   const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-kit-'));
-  await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, period: '2027-01', effects: quietEffects() });
+  await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, cacheDir: scratchCache(), period: '2027-01', effects: quietEffects() });
   vi.stubEnv('PLOTLINE_SNAPSHOTS_DIR', snapshotsDir);
   for (const name of ['Kpi', 'BarChart', 'AreaChart', 'DotChart', 'Table', 'Value', 'WhyChanged', 'Callout', 'UserStory', 'Decision', 'Term', 'Hypothesis', 'Select', 'Toggle', 'PeriodRange']) {
     components[name] = (await import(`../../src/components/${name}.astro`)).default;

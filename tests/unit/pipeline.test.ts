@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from '../../src/build/duckdb.ts';
 import { type ExportResult, exportSnapshots } from '../../src/build/export.ts';
 import { historyRanges } from '../../src/build/export-metrics.ts';
-import { modelWith, quietEffects, ROOT, writeSources } from './tiny-company.ts';
+import { modelWith, quietEffects, ROOT, scratchCache, writeSources } from './tiny-company.ts';
 
 type Values = (metric: string, grain: string, line: string, start: string, dimension?: [string, string]) => number | undefined;
 
@@ -30,7 +30,7 @@ async function valuesOf(result: ExportResult): Promise<{ value: Values; rows: Re
 
 async function exportTiny(options: { modelDir?: string } = {}) {
   const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-snapshots-'));
-  const [result] = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, period: '2027-01', effects: quietEffects(), ...options });
+  const [result] = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, cacheDir: scratchCache(), period: '2027-01', effects: quietEffects(), ...options });
   return result!;
 }
 
@@ -176,7 +176,7 @@ async function timed(options: Partial<Parameters<typeof exportSnapshots>[0]> & {
   const effects = quietEffects();
   process.env.PLOTLINE_EXPORT_TIMING = '2';
   try {
-    const results = await exportSnapshots({ root: ROOT, cacheDir: mkdtempSync(join(tmpdir(), 'plotline-cache-')), effects, ...options });
+    const results = await exportSnapshots({ root: ROOT, cacheDir: scratchCache(), effects, ...options });
     const parts = new Map<string, Set<string>>();
     for (const [, fact, range] of effects.logs.map((l) => /^timing: {3}(\w+) .*?(\[.*\])? [\d.]+ s$/.exec(l)).filter((m) => m !== null)) {
       parts.set(fact!, (parts.get(fact!) ?? new Set()).add(range ?? 'whole'));
@@ -238,7 +238,7 @@ describe('a long history computed in parts', () => {
   }, 120_000);
 
   it('refuses a part size that is not a whole number above 0, even when there is nothing to do', async () => {
-    const options = { root: ROOT, sourcesDir: writeSources(), snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-parts-')), period: '2027-01', effects: quietEffects() };
+    const options = { root: ROOT, sourcesDir: writeSources(), snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-parts-')), cacheDir: scratchCache(), period: '2027-01', effects: quietEffects() };
     await exportSnapshots(options);
     await expect(exportSnapshots({ ...options, partRows: 0 })).rejects.toThrow('partRows must be a whole number of rows above 0, not 0.');
   });
@@ -248,7 +248,7 @@ describe('an export of files that have not changed', () => {
   it('only hashes the files when every snapshot was made from them, and loads them again when anything changed', async () => {
     const sourcesDir = writeSources();
     const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-unchanged-'));
-    const cacheDir = mkdtempSync(join(tmpdir(), 'plotline-cache-'));
+    const cacheDir = scratchCache();
     const run = (options: Partial<Parameters<typeof exportSnapshots>[0]> = {}) => timed({ sourcesDir, snapshotsDir, cacheDir, history: 2, ...options });
     const first = await run();
     expect(first.loaded).toBe(true);
@@ -262,7 +262,7 @@ describe('an export of files that have not changed', () => {
     expect(again.logs).toContain(`Snapshot ${periods[1]} is up to date (same model and sources); kept as it is.`);
 
     // One period asked for by name: decided from its own files, without the record of the last run.
-    const one = await run({ period: periods[0], cacheDir: mkdtempSync(join(tmpdir(), 'plotline-cache-')) });
+    const one = await run({ period: periods[0], cacheDir: scratchCache() });
     expect([one.loaded, one.results[0]!.status]).toEqual([false, 'unchanged']);
 
     // A snapshot deleted by hand: the full run, which makes it again.

@@ -85,6 +85,8 @@ export function modelWith(file: string, edit: (text: string) => string): string 
   return dir;
 }
 
+/** A fresh cache folder, so that tests leave no records in node_modules/.cache (see ExportOptions.cacheDir). */
+export const scratchCache = () => mkdtempSync(join(tmpdir(), 'plotline-cache-'));
 
 export function quietEffects(now = '2027-02-03T09:00:00Z'): ExportEffects & { logs: string[] } {
   const logs: string[] = [];
