@@ -484,7 +484,9 @@ async function writeSnapshot(db: DuckDBConnection, options: ExportOptions, perio
     writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     let status: ExportResult['status'] = 'written';
     if (existed) {
-      const keep = join(snapshotsDir, '.replaced', `${period}-${effects.now().toISOString().replaceAll(':', '')}`);
+      const stamp = `${period}-${effects.now().toISOString().replaceAll(':', '')}`;
+      let keep = join(snapshotsDir, '.replaced', stamp);
+      for (let n = 2; existsSync(keep); n++) keep = join(snapshotsDir, '.replaced', `${stamp}-${n}`); // replaced twice in one instant
       mkdirSync(join(snapshotsDir, '.replaced'), { recursive: true });
       renameSync(dir, keep);
       effects.log(`Kept the previous snapshot ${period} as ${relative(root, keep)}.`);

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from '../../src/build/duckdb.ts';
 import { type ExportResult, exportSnapshots } from '../../src/build/export.ts';
 import { historyRanges } from '../../src/build/export-metrics.ts';
-import { modelWith, quietEffects, ROOT, scratchCache, writeSources } from './tiny-company.ts';
+import { modelWith, quietEffects, ROOT, scratchCache, TINY, writeSources } from './tiny-company.ts';
 
 type Values = (metric: string, grain: string, line: string, start: string, dimension?: [string, string]) => number | undefined;
 
@@ -294,4 +294,84 @@ describe('an export of files that have not changed', () => {
     appendFileSync(join(sourcesDir, 'finance/weekly-report.csv'), '\n');
     expect((await run({ modelDir })).loaded).toBe(true);
   });
+});
+
+describe('periods whose rows have not changed since an earlier snapshot', () => {
+  const computedOnly = (logs: string[], period: string) => logs.find((l) => l.startsWith(`${period}: computed only what changed since snapshot `));
+  const value = async (result: ExportResult, metric: string, line: string, start: string) => {
+    const db = await openDatabase();
+    const [row] = await queryRows(
+      db,
+      `SELECT value FROM read_parquet('${join(result.dir, 'metrics.parquet')}') WHERE metric = '${metric}' AND grain = 'month' AND business_line = '${line}' AND dimension IS NULL AND period_start = DATE '${start}'`,
+    );
+    return row?.value;
+  };
+
+  it('takes them from the snapshot before, in a later run, and computes again the months a late row changed', async () => {
+    // A booking on 30 December delivered late, in January's file.
+    const january = 'casting-events/file_month=2027-01/events_0.csv';
+    const sourcesDir = writeSources({ ...TINY, [january]: `${TINY[january]}\nc10,CU-2,booking_confirmed,2026-12-30T15:00:00Z,Wales` });
+    const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-reuse-'));
+    const cacheDir = scratchCache();
+    const december = await timed({ sourcesDir, snapshotsDir, cacheDir, period: '2026-12' });
+    expect(computedOnly(december.logs, '2026-12')).toBeUndefined();
+    const next = await timed({ sourcesDir, snapshotsDir, cacheDir, period: '2027-01' });
+    // Casting's December bookings: c3 alone as December's snapshot saw it; c3 and the late c10 once January's file came.
+    expect(await value(december.results[0]!, 'bookings', 'Casting', '2026-12-01')).toBe(1);
+    expect(await value(next.results[0]!, 'bookings', 'Casting', '2026-12-01')).toBe(2);
+
+    // Events and finance: both months and weeks hold new or late rows. Unchanged: subscriptions in November and
+    // December (the January dump ends S2 on 20 January), tickets in July 2026 (T1) and its week.
+    expect(computedOnly(next.logs, '2027-01')).toBe(
+      '2027-01: computed only what changed since snapshot 2026-12 (same metric SQL, same rows elsewhere): ' +
+        'events 2 of 2 months and 2 of 2 weeks; finance 2 of 2 months and 2 of 2 weeks; subscriptions 1 of 3 months; tickets 1 of 2 months and 2 of 3 weeks. ' +
+        'The other values were taken from 2026-12.',
+    );
+
+    // Every value as a run that computes everything.
+    const whole = await timed({ sourcesDir, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-whole-')), cacheDir: scratchCache(), period: '2027-01' });
+    expect(computedOnly(whole.logs, '2027-01')).toBeUndefined();
+    const diff = await difference(whole.results[0]!, next.results[0]!);
+    expect(diff.rows).toBeGreaterThan(100);
+    expect([diff.onlyA, diff.onlyB]).toEqual([0, 0]);
+  });
+
+  it('computes everything when the metric SQL differs from the earlier snapshot\'s, or the record of how it was made is gone', async () => {
+    const sourcesDir = writeSources();
+    const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-reuse-'));
+    const cacheDir = scratchCache();
+    await timed({ sourcesDir, snapshotsDir, cacheDir, period: '2026-12' });
+    const january = (modelDir?: string) => timed({ sourcesDir, snapshotsDir, cacheDir, modelDir, period: '2027-01', replace: true });
+
+    // Reworded descriptions change the model but not a single value: December's values are taken.
+    const reworded = modelWith('metrics.yaml', (text) => text.replace('Our north star.', 'The north star.'));
+    expect(computedOnly((await january(reworded)).logs, '2027-01')).toMatch(/since snapshot 2026-12/);
+
+    // Tickets counted another way (Billing left out): every period is computed with the new SQL, even
+    // July 2026, whose one ticket (T1, Billing) is as December's snapshot saw it.
+    const recounted = modelWith('metrics.yaml', (text) => text.replace('expression: count(*)\n', "expression: count(*) FILTER (WHERE category <> 'Billing')\n"));
+    const changed = await january(recounted);
+    expect(await value(changed.results[0]!, 'tickets_opened', 'Casting', '2026-07-01')).toBe(0);
+    expect(computedOnly(changed.logs, '2027-01')).toBeUndefined();
+
+    // December's record gone (say, the cache was cleared): nothing to compare with, so everything is computed.
+    rmSync(join(cacheDir), { recursive: true });
+    expect(computedOnly((await january()).logs, '2027-01')).toBeUndefined();
+  });
+
+  it('gives exactly the numbers of each period computed alone, for three monthly snapshots of the demo made in one run', async () => {
+    const sourcesDir = join(ROOT, 'data/sources');
+    const together = await timed({ sourcesDir, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-reuse-')), history: 3 });
+    expect(together.results.map((r) => r.status)).toEqual(['written', 'written', 'written']);
+    const [first, ...later] = together.results.map((r) => r.period);
+    expect(computedOnly(together.logs, first!)).toBeUndefined();
+    // Each later month: its own rows, and the month before it, where its file's late rows fall (0.5% of events).
+    for (const period of later) expect(computedOnly(together.logs, period)).toMatch(/: events 2 of \d+ months and \d+ of \d+ weeks;/);
+    for (const result of together.results.slice(1)) {
+      const alone = await timed({ sourcesDir, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-alone-')), period: result.period });
+      const diff = await difference(alone.results[0]!, result);
+      expect(diff.rows).toBeGreaterThan(60_000);
+      expect([diff.onlyA, diff.onlyB]).toEqual([0, 0]);
+    }
+  }, 120_000);
 });
