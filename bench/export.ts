@@ -9,9 +9,11 @@
  * default 2GB) and computes a long history in parts of at most 12M rows
  * (--part-rows), so memory should stay flat as the scale grows. With
  * PLOTLINE_EXPORT_TIMING=1 each scale's row is followed by the export's step
- * timings. The last column is the same export run again: with nothing
- * changed it only hashes the extracts. Generated data and DuckDB's scratch
- * files go under TMPDIR.
+ * timings. "Next month" is the monthly run: 2026-10 exported into a folder
+ * that holds 2026-09's snapshot (made first, not timed), so only the months
+ * and weeks whose rows changed are computed. The last column is the same
+ * export run again: with nothing changed it only hashes the extracts.
+ * Generated data and DuckDB's scratch files go under TMPDIR.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -45,11 +47,13 @@ console.log(
     `DuckDB memory limit ${process.env.PLOTLINE_EXPORT_MEMORY ?? MEMORY_LIMIT}, metrics in parts of at most ${PART_ROWS.toLocaleString('en-GB')} fact rows.`,
 );
 console.log(`Load average at start: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(', ')} (other work on the machine slows the wall times).`);
-console.log('scale | event rows | sources on disk | generate | export | export CPU (user+sys) | events/s (export) | peak memory (export) | again, unchanged');
+console.log('scale | event rows | sources on disk | generate | export | export CPU (user+sys) | events/s (export) | peak memory (export) | next month (CPU, peak) | again, unchanged');
 for (const scale of scales) {
   const sources = join(work, `scale-${scale}`, 'sources');
   const snapshots = join(work, `scale-${scale}`, 'snapshots');
+  const monthly = join(work, `scale-${scale}`, 'monthly');
   rmSync(snapshots, { recursive: true, force: true });
+  rmSync(monthly, { recursive: true, force: true });
   const generate = existsSync(join(sources, 'finance/weekly-report.csv')) ? null : measure(['scripts/demo-data.ts', '--scale', String(scale), '--out', sources]);
   const db = await openDatabase();
   const [row] = await queryRows(
@@ -62,6 +66,10 @@ for (const scale of scales) {
   const run = measure(args);
   // The same export again: nothing changed, so it only hashes the extracts.
   const again = measure(args);
+  // The monthly run: October's snapshot made next to September's, reusing its unchanged months.
+  const base = ['scripts/export.ts', '--sources', sources, '--snapshots', monthly];
+  measure([...base, '--period', '2026-09']);
+  const next = measure([...base, '--period', '2026-10']);
   console.log(
     [
       scale,
@@ -72,10 +80,13 @@ for (const scale of scales) {
       `${run.cpu.toFixed(1)} s`,
       Math.round(events / run.seconds).toLocaleString('en-GB'),
       mb(run.peak),
+      `${next.seconds.toFixed(1)} s (${next.cpu.toFixed(1)} s, ${mb(next.peak)})`,
       `${again.seconds.toFixed(1)} s`,
     ].join(' | '),
   );
   // With PLOTLINE_EXPORT_TIMING=1 the export times its steps; show them under the row.
   for (const line of run.output.split('\n').filter((l) => l.startsWith('timing:'))) console.log(`    ${line}`);
+  console.log('    next month:');
+  for (const line of next.output.split('\n').filter((l) => l.startsWith('timing:') || l.includes('computed only'))) console.log(`    ${line}`);
   if (!values.keep && scale >= 10) rmSync(join(work, `scale-${scale}`), { recursive: true, force: true });
 }
