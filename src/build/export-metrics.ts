@@ -51,16 +51,19 @@ export const PART_ROWS = 12_000_000;
 
 /**
  * What each fact holds per grain and period, in `fingerprints`: its row
- * count and two sums over a 64-bit hash of every row (whole-row values, so
- * any changed, added or removed row changes them; sums, so row order does
- * not). A period's metric values depend only on its rows, the model's SQL
+ * count and two sums over a 64-bit hash of every row (whole-row values with
+ * the columns' names and types, so any changed, added or removed row or
+ * column changes them; sums, so row order does not). A period's metric values depend only on its rows, the model's SQL
  * and the engine, so a period whose fingerprint matches an earlier
  * snapshot's (made by the same SQL and engine) has that snapshot's values.
  */
 export async function fingerprintFacts(db: DuckDBConnection, model: Model): Promise<void> {
   await db.run('CREATE OR REPLACE TEMP TABLE fingerprints (fact VARCHAR, grain VARCHAR, period_start DATE, n BIGINT, s HUGEINT, q HUGEINT)');
   for (const fact of model.facts) {
-    const columns = (await queryRows(db, `DESCRIBE ${factTable(fact)}`)).map((c) => sqlIdentifier(String(c.column_name)));
+    const described = await queryRows(db, `DESCRIBE ${factTable(fact)}`);
+    // The columns' names and types are hashed too: hash() sees 45 and 45.00, or two swapped columns, alike.
+    const schema = sqlString(JSON.stringify(described.map((c) => [c.column_name, c.column_type])));
+    const columns = [schema, ...described.map((c) => sqlIdentifier(String(c.column_name)))];
     const sums = 'sum(n) AS n, sum(s) AS s, sum(q) AS q';
     await db.run(
       `INSERT INTO fingerprints
@@ -98,13 +101,7 @@ export async function computeMetrics(
     const metrics = model.metrics.filter((m) => m.source === fact.id);
     if (metrics.length === 0) continue;
     const changed = reuse ? await changedPeriods(db, fact, metrics, partRows) : null;
-    let table = factTable(fact);
-    if (changed) {
-      // The rows of the changed periods, read once (the queries then read only these).
-      const listed = (grain: Grain) => (changed.only[grain].length === 0 ? 'FALSE' : `${PERIOD_START[grain]} IN (${changed.only[grain].map((p) => `DATE ${sqlString(p)}`).join(', ')})`);
-      await db.run(`CREATE OR REPLACE TEMP TABLE _changed_rows AS SELECT * FROM ${table} WHERE ${listed('month')} OR ${listed('week')}`);
-      table = '_changed_rows';
-    }
+    const table = changed ? '_changed_rows' : factTable(fact);
     const ranges = changed ? [{ from: null, to: null }] : await historyRanges(db, table, partRows);
     for (const range of ranges) {
       for (const query of factQueries(table, fact, metrics, model.calendar.privacy.minimumGroupSize, { folded: true, range, only: changed?.only })) {
@@ -124,28 +121,32 @@ export async function computeMetrics(
 
 /**
  * The periods of a fact whose fingerprints differ from the earlier
- * snapshot's (or that it did not have); the values of all the others are
- * copied from it. Null, and nothing copied, when the changed periods hold
- * more than `partRows` rows: then the fact is computed whole, in parts.
+ * snapshot's (or that it did not have): their rows go into `_changed_rows`,
+ * and the values of all the other periods are copied from the earlier
+ * snapshot. Null, with nothing copied, when the changed periods hold more
+ * than `partRows` rows: then the fact is computed whole, in parts.
  */
 async function changedPeriods(db: DuckDBConnection, fact: Fact, metrics: Metric[], partRows: number): Promise<{ only: Record<Grain, string[]>; counts: Reuse } | null> {
-  const matched = `(SELECT grain, period_start, c.n, coalesce(c.n = p.n AND c.s = p.s AND c.q = p.q, false) AS same
-                    FROM fingerprints c LEFT JOIN previous_fingerprints p USING (fact, grain, period_start) WHERE c.fact = ${sqlString(fact.id)})`;
   const grains = (['month', 'week'] as const).filter((grain) => metrics.some((m) => m.grains.includes(grain)));
-  const rows = (await queryRows(db, `SELECT grain, strftime(period_start, '%Y-%m-%d') AS period, n, same FROM ${matched} ORDER BY ALL`)).filter((r) =>
-    grains.includes(r.grain as Grain),
-  );
-  const changed = rows.filter((r) => !r.same);
-  if (changed.reduce((sum, r) => sum + Number(r.n), 0) > partRows) return null;
+  const matched = `(SELECT grain, period_start, coalesce(c.n = p.n AND c.s = p.s AND c.q = p.q, false) AS same
+                    FROM fingerprints c LEFT JOIN previous_fingerprints p USING (fact, grain, period_start)
+                    WHERE c.fact = ${sqlString(fact.id)} AND c.grain IN (${grains.map(sqlString).join(', ')}))`;
+  const rows = await queryRows(db, `SELECT grain, strftime(period_start, '%Y-%m-%d') AS period, same FROM ${matched} ORDER BY ALL`);
+  const only = Object.fromEntries((['month', 'week'] as const).map((grain) => [grain, rows.filter((r) => r.grain === grain && !r.same).map((r) => String(r.period))])) as Record<Grain, string[]>;
+  // The rows of the changed periods, read once: the queries then read only these.
+  const listed = (grain: Grain) => (only[grain].length === 0 ? 'FALSE' : `${PERIOD_START[grain]} IN (${only[grain].map((p) => `DATE ${sqlString(p)}`).join(', ')})`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE _changed_rows AS SELECT * FROM ${factTable(fact)} WHERE ${listed('month')} OR ${listed('week')}`);
+  const [changed] = await queryRows(db, 'SELECT count(*) AS n FROM _changed_rows');
+  if (Number(changed?.n) > partRows) {
+    await db.run('DROP TABLE _changed_rows');
+    return null;
+  }
   await db.run(
     `INSERT INTO metric_values SELECT v.* FROM previous_values v SEMI JOIN (SELECT grain, period_start FROM ${matched} WHERE same) USING (grain, period_start)
      WHERE v.metric IN (${metrics.map((m) => sqlString(m.id)).join(', ')})`,
   );
-  const of = (grain: Grain) => ({ periods: rows.filter((r) => r.grain === grain).length, computed: changed.filter((r) => r.grain === grain).length });
-  return {
-    only: { month: changed.filter((r) => r.grain === 'month').map((r) => String(r.period)), week: changed.filter((r) => r.grain === 'week').map((r) => String(r.period)) },
-    counts: { month: of('month'), week: of('week') },
-  };
+  const of = (grain: Grain) => ({ periods: rows.filter((r) => r.grain === grain).length, computed: only[grain].length });
+  return { only, counts: { month: of('month'), week: of('week') } };
 }
 
 /**

@@ -28,7 +28,7 @@ import { MODEL_FILES, type Model } from '../lib/model-schema.ts';
 import { fiscalWeekStartSql } from './calendar.ts';
 import { openDatabase, queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { buildFacts, checkMetrics, computeMetrics, factTable, fingerprintFacts, type Reuse } from './export-metrics.ts';
-import { checkSource, checksumFiles, ExportError, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
+import { checkSource, checksumFiles, ExportError, firstLines, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
 import { type LoadedModel, loadModel } from './model.ts';
 import { localDateMacroSql } from './time-zone.ts';
 
@@ -164,11 +164,13 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
 
     const periods = options.period ? [options.period] : await defaultPeriods(db, model, options.history ?? 3);
 
-    // What metric values depend on besides each period's rows: the metric SQL and the engine.
+    // What metric values depend on besides each period's rows: the metric SQL, the engine, and the
+    // calendar (the macros a metric's SQL may call are made from it).
     const [engine] = await queryRows(db, 'SELECT version() AS v');
     const metricsSql = sha256(
       JSON.stringify([
         String(engine?.v),
+        model.calendar,
         model.facts.map((fact) => factQueries(factTable(fact), fact, model.metrics.filter((m) => m.source === fact.id), model.calendar.privacy.minimumGroupSize, { folded: true }).map((q) => q.sql)),
       ]),
     );
@@ -204,10 +206,16 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
       }
       const written = await writeSnapshot(db, options, period, manifest, existing !== null);
       results.push(written);
-      previous = await keepForReuse(db, reuseDir, written.manifest, metricsSql);
+      previous = await keepForReuse(db, reuseDir, written, metricsSql, effects);
     }
     writeLatest(options.snapshotsDir);
-    if (!options.period) writeState(stateFile, { version: STATE_VERSION, inputs: everything(), periods });
+    if (!options.period) {
+      try {
+        writeState(stateFile, { version: STATE_VERSION, inputs: everything(), periods });
+      } catch (error) {
+        effects.log(`Could not keep the record of this run in ${dirname(stateFile)} (${firstLines(error, 1)}); the next run will load the sources again.`);
+      }
+    }
     return results;
   } finally {
     stopHashing.abort();
@@ -273,43 +281,66 @@ interface ReuseRecord {
   period: string;
   created: string;
   metricsSql: string;
+  /** SHA-256 of the snapshot's metrics.parquet and of the fingerprints file, which must still match. */
+  values: string;
+  fingerprints: string;
 }
 
-/** Keeps a written snapshot's values and fingerprints in memory for the next period, and on disk for later runs; returns its period. */
-async function keepForReuse(db: DuckDBConnection, reuseDir: string, manifest: Manifest, metricsSql: string): Promise<string> {
+/**
+ * Keeps a written snapshot's values and fingerprints in memory for the next
+ * period, and on disk for later runs; returns its period. Best effort: a
+ * record that cannot be written only means a later run computes everything.
+ */
+async function keepForReuse(db: DuckDBConnection, reuseDir: string, { dir, manifest }: ExportResult, metricsSql: string, effects: ExportEffects): Promise<string> {
   await db.run('CREATE OR REPLACE TEMP TABLE previous_values AS FROM metric_values');
   await db.run('CREATE OR REPLACE TEMP TABLE previous_fingerprints AS FROM fingerprints');
-  mkdirSync(reuseDir, { recursive: true });
+  const record = join(reuseDir, `${manifest.period}.json`);
   const fingerprints = join(reuseDir, `${manifest.period}.parquet`);
-  // HUGEINT sums as text: Parquet has no 128-bit integers.
-  await db.run(`COPY (SELECT fact, grain, period_start, n, s::VARCHAR AS s, q::VARCHAR AS q FROM fingerprints) TO ${sqlString(`${fingerprints}.${process.pid}`)} (FORMAT parquet)`);
-  renameSync(`${fingerprints}.${process.pid}`, fingerprints);
-  const record: ReuseRecord = { version: REUSE_VERSION, period: manifest.period, created: manifest.created, metricsSql };
-  writeState(join(reuseDir, `${manifest.period}.json`), record);
+  try {
+    mkdirSync(reuseDir, { recursive: true });
+    rmSync(record, { force: true }); // the old record, if any, no longer describes the files
+    // HUGEINT sums as text: Parquet has no 128-bit integers.
+    await db.run(`COPY (SELECT fact, grain, period_start, n, s::VARCHAR AS s, q::VARCHAR AS q FROM fingerprints) TO ${sqlString(`${fingerprints}.${process.pid}`)} (FORMAT parquet)`);
+    renameSync(`${fingerprints}.${process.pid}`, fingerprints);
+    writeState(record, {
+      version: REUSE_VERSION,
+      period: manifest.period,
+      created: manifest.created,
+      metricsSql,
+      values: sha256(readFileSync(join(dir, 'metrics.parquet'))),
+      fingerprints: sha256(readFileSync(fingerprints)),
+    });
+  } catch (error) {
+    effects.log(`Could not keep a record of snapshot ${manifest.period} in ${reuseDir} (${firstLines(error, 1)}); a later run will compute every period again.`);
+  }
   return manifest.period;
 }
 
 /**
  * Loads the values and fingerprints of the existing snapshot nearest before
  * `period` (else nearest after it) whose record says it was computed by the
- * same metric SQL and engine; null when there is none (everything is then
- * computed).
+ * same metric SQL and engine, and whose files are still those recorded;
+ * null when there is none (everything is then computed).
  */
 async function loadPrevious(db: DuckDBConnection, snapshotsDir: string, reuseDir: string, period: string, metricsSql: string): Promise<string | null> {
   const existing = existsSync(snapshotsDir) ? readdirSync(snapshotsDir).filter((name) => PERIOD.test(name) && name !== period) : [];
   const candidates = [...existing.filter((p) => p < period).sort().reverse(), ...existing.filter((p) => p > period).sort()];
   for (const candidate of candidates) {
-    let record: ReuseRecord;
-    let manifest: Manifest | null;
+    const values = join(snapshotsDir, candidate, 'metrics.parquet');
+    const fingerprints = join(reuseDir, `${candidate}.parquet`);
     try {
-      record = JSON.parse(readFileSync(join(reuseDir, `${candidate}.json`), 'utf8')) as ReuseRecord;
-      manifest = readExisting(join(snapshotsDir, candidate));
+      const record = JSON.parse(readFileSync(join(reuseDir, `${candidate}.json`), 'utf8')) as ReuseRecord;
+      const manifest = readExisting(join(snapshotsDir, candidate));
+      const current =
+        record.version === REUSE_VERSION &&
+        record.metricsSql === metricsSql &&
+        record.created === manifest?.created &&
+        record.values === sha256(readFileSync(values)) &&
+        record.fingerprints === sha256(readFileSync(fingerprints));
+      if (!current) continue;
     } catch {
       continue; // no record, or not a snapshot this export can read
     }
-    const values = join(snapshotsDir, candidate, 'metrics.parquet');
-    const fingerprints = join(reuseDir, `${candidate}.parquet`);
-    if (record.version !== REUSE_VERSION || record.metricsSql !== metricsSql || record.created !== manifest?.created || !existsSync(values) || !existsSync(fingerprints)) continue;
     await db.run(`CREATE OR REPLACE TEMP TABLE previous_values AS SELECT * FROM read_parquet(${sqlString(values)})`);
     await db.run(
       `CREATE OR REPLACE TEMP TABLE previous_fingerprints AS SELECT fact, grain, period_start, n, s::HUGEINT AS s, q::HUGEINT AS q FROM read_parquet(${sqlString(fingerprints)})`,
@@ -448,7 +479,7 @@ function reuseSummary(period: string, previous: string, model: Model, computed: 
   const facts = model.facts.filter((f) => computed.has(f.id)).map((fact) => {
     const counts = computed.get(fact.id)!;
     const grains = (['month', 'week'] as const).filter((g) => counts[g].periods > 0).map((g) => `${counts[g].computed} of ${counts[g].periods} ${g}s`);
-    return `${fact.id} ${grains.join(' and ')}`;
+    return `${fact.id} ${grains.length > 0 ? grains.join(' and ') : 'no rows'}`;
   });
   const whole = model.facts.filter((f) => !computed.has(f.id) && model.metrics.some((m) => m.source === f.id)).map((f) => f.id);
   return (

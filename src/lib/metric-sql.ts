@@ -39,7 +39,7 @@ export function factRows(table: string, grain: Grain, filter = '', range: DateRa
     ...(filter ? [`(${filter})`] : []),
     ...(range.from ? [`date >= ${bound(range.from)}`] : []),
     ...(range.to ? [`date < ${bound(range.to)}`] : []),
-    ...(periods ? [`${PERIOD_START[grain]} IN (${periods.map((p) => `DATE ${literal(p)}`).join(', ')})`] : []),
+    ...(periods ? [periods.length === 0 ? 'FALSE' : `${PERIOD_START[grain]} IN (${periods.map((p) => `DATE ${literal(p)}`).join(', ')})`] : []),
   ];
   return `(SELECT *, ${PERIOD_START[grain]} AS _period FROM ${table}${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''})`;
 }

@@ -9,6 +9,25 @@ const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'an id is lower-case letters, d
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month is written YYYY-MM, for example 2027-03');
 const text = z.string().min(1);
 
+/**
+ * A metric's SQL must follow from its period's rows alone: the export
+ * computes long histories in parts, and takes the values of periods whose
+ * rows are unchanged from an earlier snapshot. String literals are set
+ * aside before looking.
+ */
+const NOT_FROM_ROWS: [RegExp, string][] = [
+  [/\bover\s*\(/i, "a window function (OVER …) is not supported: write the metric as an aggregate over the period's rows, such as count(*) or sum(revenue) / count(DISTINCT user_id)"],
+  [/\bselect\b/i, "a subquery (SELECT …) is not supported: a metric is computed from its period's rows alone; bring what it needs into the fact's SQL (facts.yaml)"],
+  [
+    /\b(getvariable|now|today|random|uuid|gen_random_uuid)\s*\(|\bcurrent_(date|timestamp|time)\b/i,
+    "depends on when or how the export runs, not on the period's rows (getvariable, now, current_date, random…): compute it in the fact's SQL (facts.yaml)",
+  ],
+];
+const fromPeriodRows = text.superRefine((sql, ctx) => {
+  const code = sql.replace(/'(?:[^']|'')*'/g, "''");
+  for (const [pattern, message] of NOT_FROM_ROWS) if (pattern.test(code)) ctx.addIssue({ code: 'custom', message });
+});
+
 export const UNITS = ['count', 'currency', 'percent', 'ratio', 'duration'] as const;
 export const RELATIONS = ['sum', 'product', 'ratio', 'influences'] as const;
 
@@ -68,12 +87,8 @@ export const metricSchema = z.strictObject({
   direction: z.enum(['up', 'down']),
   northStar: z.boolean().default(false),
   source: id,
-  // An aggregate over the period's rows. A window function (OVER) would see
-  // other periods' rows, and the export computes long histories in parts.
-  expression: text.refine((sql) => !/\bover\s*\(/i.test(sql), {
-    message: 'a window function (OVER …) is not supported: write the metric as an aggregate over the period\'s rows, such as count(*) or sum(revenue) / count(DISTINCT user_id)',
-  }),
-  filter: text.optional(),
+  expression: fromPeriodRows,
+  filter: fromPeriodRows.optional(),
   grains: z.array(z.enum(['month', 'week'])).min(1),
   dimensions: z.array(id).default([]),
   targets: z.array(z.strictObject({ value: z.number(), by: month, businessLine: text.default('All') })).default([]),

@@ -112,6 +112,18 @@ describe('bad input', () => {
     expect(lineOf(modelDir, 'metrics.yaml', message)).toContain('OVER ()');
   });
 
+  it('a metric that reads more than its period\'s rows (a subquery, the run\'s variables): names the line and says where such SQL belongs', async () => {
+    const share = modelWith('metrics.yaml', (t) => t.replace('expression: sum(revenue)', 'expression: sum(revenue) / (SELECT sum(revenue) FROM finance)'));
+    const message = await failure(TINY, share);
+    expect(message).toMatch(/metrics\.yaml:\d+ {2}metrics\[9\]\.expression: a subquery \(SELECT …\) is not supported: .* bring what it needs into the fact's SQL \(facts\.yaml\)/);
+    expect(lineOf(share, 'metrics.yaml', message)).toContain('(SELECT sum(revenue) FROM finance)');
+
+    const recent = modelWith('metrics.yaml', (t) => t.replace('filter: resolution_hours IS NOT NULL', "filter: resolution_hours IS NOT NULL AND date > getvariable('period_end') - 90"));
+    const later = await failure(TINY, recent);
+    expect(later).toMatch(/metrics\.yaml:\d+ {2}metrics\[17\]\.filter: depends on when or how the export runs, not on the period's rows .*: compute it in the fact's SQL/);
+    expect(lineOf(recent, 'metrics.yaml', later)).toContain("getvariable('period_end')");
+  });
+
   it('an unknown dimension: names the key path and the dimensions the source has', async () => {
     const modelDir = modelWith('metrics.yaml', (t) => t.replace('    dimensions: [region]\n    targets: [{ value: 5200', '    dimensions: [channel]\n    targets: [{ value: 5200'));
     const message = await failure(TINY, modelDir);

@@ -2,7 +2,7 @@
  * The export on the tiny company (tiny-company.ts): every number below is
  * worked out by hand from the rows there.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -298,11 +298,12 @@ describe('an export of files that have not changed', () => {
 
 describe('periods whose rows have not changed since an earlier snapshot', () => {
   const computedOnly = (logs: string[], period: string) => logs.find((l) => l.startsWith(`${period}: computed only what changed since snapshot `));
-  const value = async (result: ExportResult, metric: string, line: string, start: string) => {
+  const value = async (result: ExportResult, metric: string, line: string, start: string, plan?: string) => {
     const db = await openDatabase();
     const [row] = await queryRows(
       db,
-      `SELECT value FROM read_parquet('${join(result.dir, 'metrics.parquet')}') WHERE metric = '${metric}' AND grain = 'month' AND business_line = '${line}' AND dimension IS NULL AND period_start = DATE '${start}'`,
+      `SELECT value FROM read_parquet('${join(result.dir, 'metrics.parquet')}') WHERE metric = '${metric}' AND grain = 'month' AND business_line = '${line}'
+       AND ${plan ? `dimension = 'plan' AND dimension_value = '${plan}'` : 'dimension IS NULL'} AND period_start = DATE '${start}'`,
     );
     return row?.value;
   };
@@ -354,6 +355,10 @@ describe('periods whose rows have not changed since an earlier snapshot', () => 
     expect(await value(changed.results[0]!, 'tickets_opened', 'Casting', '2026-07-01')).toBe(0);
     expect(computedOnly(changed.logs, '2027-01')).toBeUndefined();
 
+    // December's values edited by hand: they are no longer what the record describes, so nothing is taken from them.
+    appendFileSync(join(snapshotsDir, '2026-12', 'metrics.parquet'), ' ');
+    expect(computedOnly((await january()).logs, '2027-01')).toBeUndefined();
+
     // December's record gone (say, the cache was cleared): nothing to compare with, so everything is computed.
     rmSync(join(cacheDir), { recursive: true });
     expect(computedOnly((await january()).logs, '2027-01')).toBeUndefined();
@@ -374,4 +379,44 @@ describe('periods whose rows have not changed since an earlier snapshot', () => 
       expect([diff.onlyA, diff.onlyB]).toEqual([0, 0]);
     }
   }, 120_000);
+
+  it('computes again the months of a row changed in place, or of a fact whose columns changed, however alike the values', async () => {
+    // Groups of 1, so that plans are shown; the January dump moves S1 from Pro to Studio.
+    const modelDir = modelWith('calendar.yaml', (text) => text.replace('minimumGroupSize: 5', 'minimumGroupSize: 1'));
+    const dump = 'crm/subscriptions_2027-01.csv';
+    const sourcesDir = writeSources({ ...TINY, [dump]: TINY[dump]!.replace('S1,ann@example.invalid,casting,Pro', 'S1,ann@example.invalid,casting,Studio') });
+    const run = (period: string, options: { snapshotsDir: string; cacheDir: string; modelDir?: string }) => timed({ sourcesDir, period, ...options });
+    const folders = { snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-reuse-')), cacheDir: scratchCache(), modelDir };
+    const december = await run('2026-12', folders);
+    expect(await value(december.results[0]!, 'mrr', 'All', '2026-11-01', 'Pro')).toBe(45);
+    const moved = await run('2027-01', folders);
+    // November's one subscription, S1 at £45 a month, is now on Studio; nothing is left on Pro.
+    expect(await value(moved.results[0]!, 'mrr', 'All', '2026-11-01', 'Studio')).toBe(45);
+    expect(await value(moved.results[0]!, 'mrr', 'All', '2026-11-01', 'Pro')).toBeUndefined();
+    expect(computedOnly(moved.logs, '2027-01')).toMatch(/; subscriptions 3 of 3 months;/);
+
+    // The subscriptions fact with live_at_start and live_at_end swapped: the same values under other names.
+    const swapped = modelWith('facts.yaml', (text) => text.replace('AS live_at_start', 'AS _start').replace('AS live_at_end', 'AS live_at_start').replace('AS _start', 'AS live_at_end'));
+    // The tiny company as it is: its subscriptions in November and December are the same in both dumps.
+    const other = { sourcesDir: writeSources(), snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-reuse-')), cacheDir: scratchCache() };
+    await timed({ ...other, period: '2026-12' });
+    const renamed = await timed({ ...other, period: '2027-01', modelDir: swapped });
+    // December's MRR now sums the subscriptions live at its start: S1 (£45), not S2, which began on 10 December.
+    expect(await value(renamed.results[0]!, 'mrr', 'All', '2026-12-01')).toBe(45);
+    expect(computedOnly(renamed.logs, '2027-01')).toMatch(/; subscriptions 3 of 3 months;/);
+  });
+
+  it('still writes the snapshots and latest.json when the cache cannot be written, and says so', async () => {
+    const blocked = join(scratchCache(), 'a-file');
+    writeFileSync(blocked, '');
+    const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-reuse-'));
+    const run = await timed({ sourcesDir: writeSources(), snapshotsDir, cacheDir: join(blocked, 'cache'), history: 2 });
+    expect(run.results.map((r) => r.status)).toEqual(['written', 'written']);
+    expect(JSON.parse(readFileSync(join(snapshotsDir, 'latest.json'), 'utf8'))).toEqual({ period: run.results[1]!.period });
+    expect(run.logs.filter((l) => l.startsWith('Could not keep'))).toEqual([
+      expect.stringMatching(/^Could not keep a record of snapshot \d{4}-\d{2} in .*a-file.*; a later run will compute every period again\.$/),
+      expect.stringMatching(/^Could not keep a record of snapshot \d{4}-\d{2} in .*a-file.*; a later run will compute every period again\.$/),
+      expect.stringMatching(/^Could not keep the record of this run in .*a-file.*; the next run will load the sources again\.$/),
+    ]);
+  });
 });
