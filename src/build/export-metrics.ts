@@ -67,13 +67,13 @@ export async function fingerprintFacts(db: DuckDBConnection, model: Model): Prom
     const sums = 'sum(n) AS n, sum(s) AS s, sum(q) AS q';
     await db.run(
       `INSERT INTO fingerprints
-       WITH cells AS (
-         SELECT ${PERIOD_START.month} AS month, ${PERIOD_START.week} AS week, count(*) AS n, sum(h) AS s, sum((h >> 32) * (h & 4294967295)) AS q
-         FROM (SELECT date, hash(${columns.join(', ')}) AS h FROM ${factTable(fact)}) GROUP BY ALL
+       WITH days AS (
+         SELECT date, count(*) AS n, sum(h) AS s, sum((h >> 32) * (h & 4294967295)) AS q
+         FROM (SELECT date, hash(${columns.join(', ')}) AS h FROM ${factTable(fact)}) GROUP BY date
        )
-       SELECT ${sqlString(fact.id)}, 'month', month, ${sums} FROM cells GROUP BY month
+       SELECT ${sqlString(fact.id)}, 'month', ${PERIOD_START.month}, ${sums} FROM days GROUP BY ALL
        UNION ALL
-       SELECT ${sqlString(fact.id)}, 'week', week, ${sums} FROM cells GROUP BY week`,
+       SELECT ${sqlString(fact.id)}, 'week', ${PERIOD_START.week}, ${sums} FROM days GROUP BY ALL`,
     );
   }
 }
