@@ -53,9 +53,10 @@ export const PART_ROWS = 12_000_000;
  * What each fact holds per grain and period, in `fingerprints`: its row
  * count and two sums over a 64-bit hash of every row (whole-row values with
  * the columns' names and types, so any changed, added or removed row or
- * column changes them; sums, so row order does not). A period's metric values depend only on its rows, the model's SQL
- * and the engine, so a period whose fingerprint matches an earlier
- * snapshot's (made by the same SQL and engine) has that snapshot's values.
+ * column changes them; sums, so row order does not). A period's metric
+ * values depend only on its rows, the metric SQL, the calendar and the
+ * engine, so a period whose fingerprint matches an earlier snapshot's (made
+ * by the same SQL, calendar and engine) has that snapshot's values.
  */
 export async function fingerprintFacts(db: DuckDBConnection, model: Model): Promise<void> {
   await db.run('CREATE OR REPLACE TEMP TABLE fingerprints (fact VARCHAR, grain VARCHAR, period_start DATE, n BIGINT, s HUGEINT, q HUGEINT)');
@@ -85,7 +86,7 @@ export type Reuse = Record<Grain, { periods: number; computed: number }>;
  * Computes every metric into `metric_values` for the current period (queries:
  * src/lib/metric-sql.ts). With `reuse`, the tables `previous_values` and
  * `previous_fingerprints` hold an earlier snapshot's values and fingerprints
- * (same model SQL, same engine): the values of periods whose fingerprints
+ * (same metric SQL, calendar and engine): the values of periods whose fingerprints
  * match are copied from it and only the other periods are computed. Returns
  * per fact how many periods were computed.
  */

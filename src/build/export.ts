@@ -16,6 +16,9 @@
  *   last such run into the same folder found them and its snapshots are all
  *   still there; with --period, when that snapshot was made from the same
  *   model and the files delivered by then (see exportSnapshots).
+ * - A new snapshot takes the values of the months and weeks whose rows are
+ *   unchanged since the nearest earlier snapshot and computes only the rest
+ *   (see keepForReuse and fingerprintFacts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -271,9 +274,10 @@ function writeState(file: string, state: ExportState | ReuseRecord): void {
 /**
  * Reusing an earlier snapshot's values. Each snapshot the export writes
  * leaves a record in the cache (outside public/: fingerprints are hashes of
- * rows with personal data): its facts' fingerprints, its creation time and
- * a hash of the metric SQL and engine that computed it. A later period
- * computes only the periods whose fingerprints differ (see computeMetrics).
+ * rows with personal data): its facts' fingerprints, its creation time, a
+ * hash of the metric SQL, calendar and engine that computed it, and the
+ * SHA-256 of its values. A later snapshot computes only the periods whose
+ * fingerprints differ (see computeMetrics).
  */
 const REUSE_VERSION = 1;
 interface ReuseRecord {
@@ -474,7 +478,7 @@ async function computePeriod(
   };
 }
 
-/** One line on what a period took from an earlier snapshot, e.g. "events: 2 of 43 months and 6 of 188 weeks changed". */
+/** One line on what a period computed and took from an earlier snapshot, e.g. "…: events 2 of 43 months and 9 of 187 weeks; …". */
 function reuseSummary(period: string, previous: string, model: Model, computed: Map<string, Reuse>): string {
   const facts = model.facts.filter((f) => computed.has(f.id)).map((fact) => {
     const counts = computed.get(fact.id)!;

@@ -149,7 +149,8 @@ export function longForm(query: string, metrics: Metric[]): string {
  * picks foldedBreakdownQuery (the export) over breakdownQuery (the reference).
  * With `range`, the queries compute only the periods inside it: every
  * grouping includes the period and metric expressions are aggregates over a
- * period's rows (the model schema refuses window functions), so the results
+ * period's rows (the model schema refuses window functions, subqueries and
+ * functions of the run such as getvariable), so the results
  * of consecutive ranges together are the results of the whole history.
  * For the same reason `only` may narrow each grain to some of its periods
  * (an empty list leaves the grain out): the export recomputes only the
