@@ -167,13 +167,15 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
 
     const periods = options.period ? [options.period] : await defaultPeriods(db, model, options.history ?? 3);
 
-    // What metric values depend on besides each period's rows: the metric SQL, the engine, and the
-    // calendar (the macros a metric's SQL may call are made from it).
+    // What metric values depend on besides each period's rows: the metric SQL, the engine, the
+    // calendar and the macros a metric's SQL may call (local_date, fiscal_week_start…).
     const [engine] = await queryRows(db, 'SELECT version() AS v');
+    const macros = await queryRows(db, "SELECT function_name, macro_definition FROM duckdb_functions() WHERE function_type = 'macro' AND NOT internal ORDER BY ALL");
     const metricsSql = sha256(
       JSON.stringify([
         String(engine?.v),
         model.calendar,
+        macros,
         model.facts.map((fact) => factQueries(factTable(fact), fact, model.metrics.filter((m) => m.source === fact.id), model.calendar.privacy.minimumGroupSize, { folded: true }).map((q) => q.sql)),
       ]),
     );
@@ -275,8 +277,8 @@ function writeState(file: string, state: ExportState | ReuseRecord): void {
  * Reusing an earlier snapshot's values. Each snapshot the export writes
  * leaves a record in the cache (outside public/: fingerprints are hashes of
  * rows with personal data): its facts' fingerprints, its creation time, a
- * hash of the metric SQL, calendar and engine that computed it, and the
- * SHA-256 of its values. A later snapshot computes only the periods whose
+ * hash of the metric SQL, calendar, macros and engine that computed it, and
+ * the SHA-256 of its values. A later snapshot computes only the periods whose
  * fingerprints differ (see computeMetrics).
  */
 const REUSE_VERSION = 1;
