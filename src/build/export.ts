@@ -118,7 +118,9 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     const available = (period: string) => model.sources.flatMap((s) => files.get(s.id)!.filter((f) => f.delivered === null || f.delivered <= period));
     const inputsOf = (period: string) => sha256(JSON.stringify([modelFiles, available(period).map((f) => [f.file, f.sha256])]));
     const everything = () => sha256(JSON.stringify([modelFiles, [...files.values()].flat().map((f) => [f.file, f.sha256, f.delivered]), options.history ?? 3]));
-    const stateFile = join(options.cacheDir ?? join(root, CACHE_DIR), `last-export-${sha256(resolve(options.snapshotsDir)).slice(0, 16)}.json`);
+    // The build cache's records for this snapshots folder: the last run's (see readState) and each snapshot's (see keepForReuse).
+    const cache = join(options.cacheDir ?? join(root, CACHE_DIR), sha256(resolve(options.snapshotsDir)).slice(0, 16));
+    const stateFile = join(cache, 'last-export.json');
 
     // Nothing to do when every snapshot this run would make exists and was made
     // from these very files: then the sources are only hashed, not loaded.
@@ -171,7 +173,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     // calendar and the macros a metric's SQL may call (local_date, fiscal_week_start…).
     const [engine] = await queryRows(db, 'SELECT version() AS v');
     const macros = await queryRows(db, "SELECT function_name, macro_definition FROM duckdb_functions() WHERE function_type = 'macro' AND NOT internal ORDER BY ALL");
-    const metricsSql = sha256(
+    const metricsKey = sha256(
       JSON.stringify([
         String(engine?.v),
         model.calendar,
@@ -179,7 +181,6 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
         model.facts.map((fact) => factQueries(factTable(fact), fact, model.metrics.filter((m) => m.source === fact.id), model.calendar.privacy.minimumGroupSize, { folded: true }).map((q) => q.sql)),
       ]),
     );
-    const reuseDir = join(options.cacheDir ?? join(root, CACHE_DIR), `periods-${sha256(resolve(options.snapshotsDir)).slice(0, 16)}`);
     // The snapshot whose values and fingerprints are in previous_values and previous_fingerprints.
     let previous: string | null = null;
 
@@ -201,7 +202,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
         }
         throw notOverwritten(root, options.snapshotsDir, period);
       }
-      previous ??= await loadPrevious(db, options.snapshotsDir, reuseDir, period, metricsSql);
+      previous ??= await loadPrevious(db, options.snapshotsDir, cache, period, metricsKey);
       const manifest = await computePeriod(db, loaded, files, period, sourceChecks, { inputs, modelFiles, root, effects, timing, partRows: options.partRows, previous });
       if (options.factsDir) {
         mkdirSync(join(options.factsDir, period), { recursive: true });
@@ -211,12 +212,12 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
       }
       const written = await writeSnapshot(db, options, period, manifest, existing !== null);
       results.push(written);
-      previous = await keepForReuse(db, reuseDir, written, metricsSql, effects);
+      previous = await keepForReuse(db, cache, written, metricsKey, effects);
     }
     writeLatest(options.snapshotsDir);
     if (!options.period) {
       try {
-        writeState(stateFile, { version: STATE_VERSION, inputs: everything(), periods });
+        writeJson(stateFile, { version: STATE_VERSION, inputs: everything(), periods });
       } catch (error) {
         effects.log(`Could not keep the record of this run in ${dirname(stateFile)} (${firstLines(error, 1)}); the next run will load the sources again.`);
       }
@@ -266,10 +267,11 @@ function readState(file: string): ExportState | null {
   }
 }
 
-function writeState(file: string, state: ExportState | ReuseRecord): void {
+/** Writes a cache record atomically (a temporary file renamed into place). */
+function writeJson(file: string, record: ExportState | ReuseRecord): void {
   mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}`;
-  writeFileSync(temp, `${JSON.stringify(state)}\n`);
+  writeFileSync(temp, `${JSON.stringify(record)}\n`);
   renameSync(temp, file);
 }
 
@@ -281,43 +283,39 @@ function writeState(file: string, state: ExportState | ReuseRecord): void {
  * the SHA-256 of its values. A later snapshot computes only the periods whose
  * fingerprints differ (see computeMetrics).
  */
-const REUSE_VERSION = 1;
+const REUSE_VERSION = 2;
 interface ReuseRecord {
   version: typeof REUSE_VERSION;
   period: string;
   created: string;
-  metricsSql: string;
-  /** SHA-256 of the snapshot's metrics.parquet and of the fingerprints file, which must still match. */
+  metricsKey: string;
+  /** SHA-256 of the snapshot's metrics.parquet, which must still match. */
   values: string;
-  fingerprints: string;
+  /** The fingerprints table's rows, sums as text (they are 128-bit). */
+  fingerprints: { fact: string; grain: string; period_start: string; n: number; s: string; q: string }[];
 }
 
 /**
  * Keeps a written snapshot's values and fingerprints in memory for the next
- * period, and on disk for later runs; returns its period. Best effort: a
- * record that cannot be written only means a later run computes everything.
+ * period, and its record on disk for later runs; returns its period. Best
+ * effort: a record that cannot be written only means a later run computes
+ * everything.
  */
-async function keepForReuse(db: DuckDBConnection, reuseDir: string, { dir, manifest }: ExportResult, metricsSql: string, effects: ExportEffects): Promise<string> {
+async function keepForReuse(db: DuckDBConnection, cache: string, { dir, manifest }: ExportResult, metricsKey: string, effects: ExportEffects): Promise<string> {
   await db.run('CREATE OR REPLACE TEMP TABLE previous_values AS FROM metric_values');
   await db.run('CREATE OR REPLACE TEMP TABLE previous_fingerprints AS FROM fingerprints');
-  const record = join(reuseDir, `${manifest.period}.json`);
-  const fingerprints = join(reuseDir, `${manifest.period}.parquet`);
   try {
-    mkdirSync(reuseDir, { recursive: true });
-    rmSync(record, { force: true }); // the old record, if any, no longer describes the files
-    // HUGEINT sums as text: Parquet has no 128-bit integers.
-    await db.run(`COPY (SELECT fact, grain, period_start, n, s::VARCHAR AS s, q::VARCHAR AS q FROM fingerprints) TO ${sqlString(`${fingerprints}.${process.pid}`)} (FORMAT parquet)`);
-    renameSync(`${fingerprints}.${process.pid}`, fingerprints);
-    writeState(record, {
+    const fingerprints = await queryRows(db, "SELECT fact, grain, strftime(period_start, '%Y-%m-%d') AS period_start, n, s::VARCHAR AS s, q::VARCHAR AS q FROM fingerprints");
+    writeJson(join(cache, `${manifest.period}.json`), {
       version: REUSE_VERSION,
       period: manifest.period,
       created: manifest.created,
-      metricsSql,
+      metricsKey,
       values: sha256(readFileSync(join(dir, 'metrics.parquet'))),
-      fingerprints: sha256(readFileSync(fingerprints)),
+      fingerprints: fingerprints as ReuseRecord['fingerprints'],
     });
   } catch (error) {
-    effects.log(`Could not keep a record of snapshot ${manifest.period} in ${reuseDir} (${firstLines(error, 1)}); a later run will compute every period again.`);
+    effects.log(`Could not keep a record of snapshot ${manifest.period} in ${cache} (${firstLines(error, 1)}); a later run will compute every period again.`);
   }
   return manifest.period;
 }
@@ -325,32 +323,30 @@ async function keepForReuse(db: DuckDBConnection, reuseDir: string, { dir, manif
 /**
  * Loads the values and fingerprints of the existing snapshot nearest before
  * `period` (else nearest after it) whose record says it was computed by the
- * same metric SQL and engine, and whose files are still those recorded;
- * null when there is none (everything is then computed).
+ * same metric SQL, calendar, macros and engine, and whose values are still
+ * those recorded; null when there is none (everything is then computed).
  */
-async function loadPrevious(db: DuckDBConnection, snapshotsDir: string, reuseDir: string, period: string, metricsSql: string): Promise<string | null> {
+async function loadPrevious(db: DuckDBConnection, snapshotsDir: string, cache: string, period: string, metricsKey: string): Promise<string | null> {
   const existing = existsSync(snapshotsDir) ? readdirSync(snapshotsDir).filter((name) => PERIOD.test(name) && name !== period) : [];
   const candidates = [...existing.filter((p) => p < period).sort().reverse(), ...existing.filter((p) => p > period).sort()];
   for (const candidate of candidates) {
     const values = join(snapshotsDir, candidate, 'metrics.parquet');
-    const fingerprints = join(reuseDir, `${candidate}.parquet`);
+    let rows: string[];
     try {
-      const record = JSON.parse(readFileSync(join(reuseDir, `${candidate}.json`), 'utf8')) as ReuseRecord;
-      const manifest = readExisting(join(snapshotsDir, candidate));
+      const record = JSON.parse(readFileSync(join(cache, `${candidate}.json`), 'utf8')) as ReuseRecord;
       const current =
         record.version === REUSE_VERSION &&
-        record.metricsSql === metricsSql &&
-        record.created === manifest?.created &&
-        record.values === sha256(readFileSync(values)) &&
-        record.fingerprints === sha256(readFileSync(fingerprints));
+        record.metricsKey === metricsKey &&
+        record.created === readExisting(join(snapshotsDir, candidate))?.created &&
+        record.values === sha256(readFileSync(values));
       if (!current) continue;
+      rows = record.fingerprints.map((f) => `(${[f.fact, f.grain, f.period_start, String(f.n), f.s, f.q].map(sqlString).join(', ')})`);
     } catch {
       continue; // no record, or not a snapshot this export can read
     }
     await db.run(`CREATE OR REPLACE TEMP TABLE previous_values AS SELECT * FROM read_parquet(${sqlString(values)})`);
-    await db.run(
-      `CREATE OR REPLACE TEMP TABLE previous_fingerprints AS SELECT fact, grain, period_start, n, s::HUGEINT AS s, q::HUGEINT AS q FROM read_parquet(${sqlString(fingerprints)})`,
-    );
+    await db.run('CREATE OR REPLACE TEMP TABLE previous_fingerprints (fact VARCHAR, grain VARCHAR, period_start DATE, n BIGINT, s HUGEINT, q HUGEINT)');
+    if (rows.length > 0) await db.run(`INSERT INTO previous_fingerprints VALUES ${rows.join(', ')}`);
     return candidate;
   }
   return null;

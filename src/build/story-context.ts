@@ -3,6 +3,7 @@
  * file (for error messages), which snapshot its numbers come from, and the
  * default values of the inputs declared so far on the page.
  */
+import { UNITS } from '../lib/model-schema.ts';
 import type { ParamValue } from '../lib/sql-params.ts';
 
 export interface StoryContext {
@@ -49,4 +50,20 @@ export function contextOf(entry: { id: string; filePath?: string; data: { snapsh
     period: entry.data.period,
     inputs: {},
   };
+}
+
+/**
+ * Registers an input's defaults (`values`: key → default; most inputs have
+ * one key, their name) after checking that `name` is an identifier and no
+ * input on the page uses its keys yet. `component` names it in errors.
+ */
+export function addInput(story: StoryContext, component: string, name: string, values: Record<string, ParamValue>): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw inStory(story, `${component}: a name is letters, digits and underscores, starting with a letter, for example "business_line".`);
+  if (Object.keys(values).some((key) => key in story.inputs)) throw inStory(story, `${component}: an input called "${name}" is already on the page; names must be unique.`);
+  Object.assign(story.inputs, values);
+}
+
+/** A unit a component was given (`what` says which prop) must be one the formatters know. */
+export function checkUnit(story: StoryContext, component: string, unit: string | undefined, what = 'unit'): void {
+  if (unit !== undefined && !(UNITS as readonly string[]).includes(unit)) throw inStory(story, `${component}: ${what} "${unit}" is not one of ${UNITS.join(', ')}.`);
 }

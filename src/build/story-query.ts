@@ -160,7 +160,6 @@ function describeInputs(story: StoryContext, names: string[]): string {
   return names.length > 0 ? names.map((n) => `${n} = ${JSON.stringify(story.inputs[n])}`).join(', ') : 'none';
 }
 
-/** The metric exists in the model and the snapshot, and `by` is one of its dimensions. */
 /** A metric a component names, or an error naming the story, the component and the metrics there are. */
 export function storyMetric(story: StoryContext, component: string, id: string): Metric {
   try {

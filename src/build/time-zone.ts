@@ -6,9 +6,10 @@
  * line the timestamp came from, and the export needs it for every event
  * (once to date each source row, again in the facts). A zone's UTC offset
  * only changes at a few instants a year, so those instants are found once,
- * with ICU, for 1970-2100 (every three hours, then to the minute); a row then needs integer arithmetic: its UTC
- * microseconds, the 30-day bucket they fall in, that bucket's offset before
- * and after its transition (if any), and the day of the shifted instant.
+ * with ICU, for 1970-2100 (every three hours, then to the minute); a row
+ * then needs integer arithmetic: its UTC microseconds, the 30-day bucket
+ * they fall in, that bucket's offset before and after its transition (if
+ * any), and the day of the shifted instant.
  * Instants outside the table, and zones with more than one transition in a
  * bucket, use ICU as before.
  */

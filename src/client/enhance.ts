@@ -64,14 +64,7 @@ export function enhance(root: Document): void {
     } catch (error) {
       // The runtime or DuckDB-WASM did not load (offline, file://): say so where the reader looks.
       runtime = undefined;
-      for (const el of dependents) {
-        el.dataset.state = 'error';
-        const status = el.querySelector<HTMLElement>('.plotline-chart__status');
-        if (status) {
-          status.textContent = `This could not update (${(error as Error).message}). It shows the last view that worked.`;
-          status.hidden = false;
-        }
-      }
+      for (const el of dependents) showFailure(el, error);
     } finally {
       inFlight -= 1;
       if (inFlight === 0) delete root.documentElement.dataset.plotlineUpdating;
@@ -203,6 +196,16 @@ function enhanceTables(root: Document): void {
     body.append(...rows);
     refreshCsv(table.closest('figure')!);
   });
+}
+
+/** Marks a live element as failed and says why in its status line; it keeps the last view that worked. */
+export function showFailure(element: HTMLElement, error: unknown): void {
+  element.dataset.state = 'error';
+  const status = element.querySelector<HTMLElement>('.plotline-chart__status');
+  if (!status) return;
+  const message = error instanceof Error ? error.message : String(error);
+  status.textContent = `This could not update: ${message.replace(/\.?$/, '.')} It shows the last view that worked.`;
+  status.hidden = false;
 }
 
 /** Rewrites a table's CSV link from the rows in its body (raw values, as shown). */

@@ -11,7 +11,7 @@ import { formatTableCell, heading, rawCell, shapeTable, type TableOptions, type 
 import { displayValue, type ValueOptions } from '../lib/values.ts';
 import { toRows } from './arrow-rows.ts';
 import { connect, loadTable } from './duckdb.ts';
-import { refreshCsv } from './enhance.ts';
+import { refreshCsv, showFailure } from './enhance.ts';
 
 interface Live {
   kind: 'chart' | 'table' | 'value';
@@ -71,11 +71,7 @@ async function updateOne(element: HTMLElement, values: Record<string, ParamValue
     element.dataset.state = 'ready';
   } catch (error) {
     if (versions.get(element) !== version) return;
-    if (status) {
-      status.textContent = `This could not update: ${(error as Error).message} It shows the last view that worked.`;
-      status.hidden = false;
-    }
-    element.dataset.state = 'error';
+    showFailure(element, error);
     console.error(error);
   }
 }

@@ -54,18 +54,10 @@ function unsigned(value: number, unit: Unit): string {
   }
 }
 
-/** A short value for axes and tight spaces: "£41.2k", "1.2k", "11.2h". */
+/** A short value for axes and tight spaces: "£41.2k", "1.2k", "11.2h"; below zero with a minus sign. */
 export function formatCompact(value: number, unit: Unit): string {
-  switch (unit) {
-    case 'currency':
-      return currencyCompact.format(value).replace('-', '−');
-    case 'count':
-      return countCompact.format(value).replace('-', '−');
-    case 'duration':
-      return `${hours.format(value).replace('-', '−')}h`;
-    default:
-      return formatValue(value, unit);
-  }
+  const text = unit === 'currency' ? currencyCompact.format(value) : unit === 'count' ? countCompact.format(value) : unit === 'duration' ? `${hours.format(value)}h` : unsigned(value, unit);
+  return text.replace('-', '−');
 }
 
 /**

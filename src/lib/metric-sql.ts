@@ -58,8 +58,23 @@ export function totalsQuery(rows: string, grain: Grain, metrics: Metric[]): stri
     GROUP BY GROUPING SETS ((_period, business_line), (_period))`;
 }
 
+/**
+ * What a breakdown query computes: `metrics` over `rows` (see factRows) by
+ * the fact's `dimension`, per business line or for 'All', with cells under
+ * `minimum` distinct entities folded into "Other".
+ */
+export interface Breakdown {
+  rows: string;
+  grain: Grain;
+  metrics: Metric[];
+  fact: Pick<Fact, 'entity'>;
+  dimension: Fact['dimensions'][number];
+  perLine: boolean;
+  minimum: number;
+}
+
 /** What both breakdown queries group by, and how they measure a cell's size (distinct entities, else rows). */
-function breakdownParts(fact: Pick<Fact, 'entity'>, perLine: boolean): { line: string; keys: string; size: string } {
+function breakdownParts({ fact, perLine }: Breakdown): { line: string; keys: string; size: string } {
   return {
     line: perLine ? 'business_line' : "'All'",
     keys: perLine ? '_period, business_line' : '_period',
@@ -72,16 +87,9 @@ function breakdownParts(fact: Pick<Fact, 'entity'>, perLine: boolean): { line: s
  * with fewer distinct entities than `minimum` are folded into "Other" and
  * recomputed; an "Other" still under `minimum` is left out.
  */
-export function breakdownQuery(
-  rows: string,
-  grain: Grain,
-  metrics: Metric[],
-  fact: Pick<Fact, 'entity'>,
-  dimension: Fact['dimensions'][number],
-  perLine: boolean,
-  minimum: number,
-): string {
-  const { line, keys, size } = breakdownParts(fact, perLine);
+export function breakdownQuery(breakdown: Breakdown): string {
+  const { rows, grain, metrics, fact, dimension, minimum } = breakdown;
+  const { line, keys, size } = breakdownParts(breakdown);
   return `
     WITH rows AS (SELECT *, coalesce(${quote(dimension.column)}::VARCHAR, 'Unknown') AS _value FROM ${rows}),
     -- cells with too few distinct ${fact.entity ?? 'rows'} are folded into "Other" (privacy)
@@ -107,16 +115,9 @@ export function breakdownQuery(
  * column per row. tests/unit/engine-parity.test.ts holds the two to the same
  * values (this one in native DuckDB, breakdownQuery in DuckDB-WASM).
  */
-export function foldedBreakdownQuery(
-  rows: string,
-  grain: Grain,
-  metrics: Metric[],
-  fact: Pick<Fact, 'entity'>,
-  dimension: Fact['dimensions'][number],
-  perLine: boolean,
-  minimum: number,
-): string {
-  const { line, keys, size } = breakdownParts(fact, perLine);
+export function foldedBreakdownQuery(breakdown: Breakdown): string {
+  const { rows, grain, metrics, fact, dimension, minimum } = breakdown;
+  const { line, keys, size } = breakdownParts(breakdown);
   const output = (shown: string) => `${literal(grain)} AS grain, _period AS period_start, ${line} AS business_line,
            ${literal(dimension.id)} AS dimension, ${shown} AS dimension_value, ${metrics.map((m) => quote(m.id)).join(', ')}`;
   return `
@@ -163,7 +164,7 @@ export function factQueries(
   minimum: number,
   { folded = false, range, only }: { folded?: boolean; range?: DateRange; only?: Record<Grain, string[]> } = {},
 ): { metrics: Metric[]; sql: string; label: string }[] {
-  const breakdown = folded ? foldedBreakdownQuery : breakdownQuery;
+  const breakdownSql = folded ? foldedBreakdownQuery : breakdownQuery;
   const queries: { metrics: Metric[]; sql: string; label: string }[] = [];
   for (const [filter, group] of Map.groupBy(metrics, (m) => m.filter ?? '')) {
     for (const grain of ['month', 'week'] as const) {
@@ -177,7 +178,7 @@ export function factQueries(
         for (const perLine of [true, false]) {
           queries.push({
             metrics: withDimension,
-            sql: longForm(breakdown(rows, grain, withDimension, fact, dimension, perLine, minimum), withDimension),
+            sql: longForm(breakdownSql({ rows, grain, metrics: withDimension, fact, dimension, perLine, minimum }), withDimension),
             label: `${grain} by ${dimension.id}${perLine ? ' per line' : ' for All'}${filter ? ' (filtered)' : ''}`,
           });
         }
