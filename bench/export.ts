@@ -1,5 +1,5 @@
 /**
- * npm run bench:export [-- --scales 1,10,100]
+ * npm run bench:export [-- --scales 1,10,100] [--keep]
  *
  * For each scale: generates the demo extracts outside the repo (never
  * committed), runs the export for one period in a child process, and prints
@@ -19,14 +19,25 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../src/build/cli.ts';
 import { openDatabase, queryRows } from '../src/build/duckdb.ts';
 import { MEMORY_LIMIT } from '../src/build/export.ts';
 import { PART_ROWS } from '../src/build/export-metrics.ts';
 import { folderBytes, mb, ROOT } from './lib.ts';
 
-const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,10,100' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseCommandLine(
+  `npm run bench:export [-- --scales 1,10,100] [--keep]
+
+Times the export at each scale (PLOTLINE_EXPORT_TIMING=1 adds each step's time).
+  --scales LIST   comma-separated scales (default 1,10,100; 1 is about a million event rows)
+  --keep          keep the extracts of scales 10 and up in TMPDIR/plotline-bench-export (the next run reuses them)`,
+  { options: { scales: { type: 'string', default: '1,10,100' }, keep: { type: 'boolean', default: false } } },
+);
 const scales = values.scales!.split(',').map(Number);
+if (!scales.every((scale) => scale > 0)) {
+  console.error(`--scales ${values.scales}: give positive numbers separated by commas, for example --scales 1,10.`);
+  process.exit(1);
+}
 const work = join(tmpdir(), 'plotline-bench-export');
 mkdirSync(work, { recursive: true });
 

@@ -6,11 +6,19 @@
  * rows) into errors, as CI does.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { getViteConfig } from 'astro/config';
 import { createServer } from 'vite';
+import { parseCommandLine } from '../src/build/cli.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { strict: { type: 'boolean', default: false }, dir: { type: 'string' } } });
+const { values, positionals } = parseCommandLine(
+  `npm run check [-- --strict] [--dir DIR] [name …]
+
+Runs every story's queries and checks its props against its pinned snapshot, without building the site.
+  --strict    treat warnings (a query with no rows) as errors, as CI does
+  --dir DIR   the stories folder (default src/stories)
+  name …      check only these stories (file names without .mdx)`,
+  { allowPositionals: true, options: { strict: { type: 'boolean', default: false }, dir: { type: 'string' } } },
+);
 if (values.strict) process.env.PLOTLINE_STRICT = '1';
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
 

@@ -9,16 +9,24 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../src/build/cli.ts';
 import { generateDemoData } from '../src/build/demo/generate.ts';
 
-const { values } = parseArgs({
-  options: {
-    scale: { type: 'string', default: '1' },
-    out: { type: 'string' },
-    'if-missing': { type: 'boolean', default: false },
+const { values } = parseCommandLine(
+  `npm run demo-data [-- --scale N] [--out DIR] [--if-missing]
+
+Writes the demo company's raw extracts (the same on every run) to data/sources/, or to DIR.
+  --scale N       multiply the event volume (1 is about a million event rows)
+  --out DIR       write them to DIR instead (for large scales: never commit them)
+  --if-missing    keep the extracts already there`,
+  {
+    options: {
+      scale: { type: 'string', default: '1' },
+      out: { type: 'string' },
+      'if-missing': { type: 'boolean', default: false },
+    },
   },
-});
+);
 const outDir = values.out ? resolve(values.out) : fileURLToPath(new URL('../data/sources', import.meta.url));
 const scale = Number(values.scale);
 if (!(scale > 0)) {

@@ -6,14 +6,22 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatPeriod } from '../src/lib/format.ts';
+import { parseCommandLine } from '../src/build/cli.ts';
 import { loadModel } from '../src/build/model.ts';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { period: { type: 'string' }, author: { type: 'string', default: 'Your name' }, dir: { type: 'string', default: 'src/stories' } },
-});
+const { values, positionals } = parseCommandLine(
+  `npm run new -- "Title" [--period YYYY-MM] [--author "Name"] [--dir DIR]
+
+Starts a monthly deep-dive from the house template, pinned to a snapshot. Never overwrites a file.
+  --period YYYY-MM   the snapshot to pin (default the newest)
+  --author "Name"    who writes it
+  --dir DIR          where stories live (default src/stories)`,
+  {
+    allowPositionals: true,
+    options: { period: { type: 'string' }, author: { type: 'string', default: 'Your name' }, dir: { type: 'string', default: 'src/stories' } },
+  },
+);
 const title = positionals.join(' ').trim();
 if (!title) {
   console.error('Give the story a title: npm run new -- "Bookings in November 2026"');

@@ -12,18 +12,27 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import sirv from 'sirv';
+import { parseCommandLine } from '../src/build/cli.ts';
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    article: { type: 'boolean', default: false },
-    out: { type: 'string' },
-    dist: { type: 'string', default: process.env.PLOTLINE_OUT_DIR ?? 'dist' },
+const { positionals, values } = parseCommandLine(
+  `npm run pdf -- <slug> [--article] [--out FILE] [--dist DIR]
+
+Writes a story from the built site (run \`npm run build\` first) as PDF, with the system Chromium.
+  <slug>        the story's MDX file name, e.g. 2026-10-roadshow
+  --article     the reading view on A4 (default: the deck, one slide a page)
+  --out FILE    where to write it (default pdf/<slug>.pdf, or pdf/<slug>-article.pdf)
+  --dist DIR    the built site (default dist, or PLOTLINE_OUT_DIR)`,
+  {
+    allowPositionals: true,
+    options: {
+      article: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      dist: { type: 'string', default: process.env.PLOTLINE_OUT_DIR ?? 'dist' },
+    },
   },
-});
+);
 
 function fail(message: string): never {
   console.error(message);

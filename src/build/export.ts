@@ -95,6 +95,9 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
   if (options.partRows !== undefined && !(Number.isInteger(options.partRows) && options.partRows > 0)) {
     throw new ExportError(`partRows must be a whole number of rows above 0, not ${options.partRows}.`);
   }
+  if (options.history !== undefined && !(Number.isInteger(options.history) && options.history > 0)) {
+    throw new ExportError(`history must be a whole number of months above 0, not ${options.history}.`);
+  }
   const loaded = loadModel(root, options.modelDir);
   const { model } = loaded;
   const scratch = mkdtempSync(join(tmpdir(), 'plotline-export-'));
