@@ -443,7 +443,8 @@ async function computePeriod(
     reuse: context.previous !== null,
     log: process.env.PLOTLINE_EXPORT_TIMING === '2' ? context.effects.log : undefined,
   });
-  if (context.previous !== null) context.effects.log(reuseSummary(period, context.previous, model, computed));
+  const reuse = reuseOf(context.previous, model, computed);
+  if (reuse) context.effects.log(reuseSummary(period, reuse, computed));
   context.timing(`${period} metrics`);
   const metricChecks = await checkMetrics(db, model);
   context.timing(`${period} metric checks`);
@@ -476,20 +477,29 @@ async function computePeriod(
     tables: [],
     metrics,
     checks,
+    reuse,
   };
 }
 
-/** One line on what a period computed and took from an earlier snapshot, e.g. "…: events 2 of 43 months and 9 of 187 weeks; …". */
-function reuseSummary(period: string, previous: string, model: Model, computed: Map<string, Reuse>): string {
-  const facts = model.facts.filter((f) => computed.has(f.id)).map((fact) => {
-    const counts = computed.get(fact.id)!;
-    const grains = (['month', 'week'] as const).filter((g) => counts[g].periods > 0).map((g) => `${counts[g].computed} of ${counts[g].periods} ${g}s`);
-    return `${fact.id} ${grains.length > 0 ? grains.join(' and ') : 'no rows'}`;
+/** What a period took from an earlier snapshot and what it computed, for the manifest (see Manifest['reuse']). */
+function reuseOf(previous: string | null, model: Model, computed: Map<string, Reuse>): Manifest['reuse'] {
+  if (previous === null) return null;
+  return {
+    from: previous,
+    computed: [...computed].flatMap(([fact, counts]) => (['month', 'week'] as const).filter((grain) => counts[grain].periods > 0).map((grain) => ({ fact, grain, ...counts[grain] }))),
+    whole: model.facts.filter((f) => !computed.has(f.id) && model.metrics.some((m) => m.source === f.id)).map((f) => f.id),
+  };
+}
+
+/** The same as one line, e.g. "2026-10: computed only what changed since snapshot 2026-09 (…): events 2 of 43 months and 9 of 187 weeks; …". */
+function reuseSummary(period: string, reuse: NonNullable<Manifest['reuse']>, computed: Map<string, Reuse>): string {
+  const facts = [...computed.keys()].map((fact) => {
+    const grains = reuse.computed.filter((c) => c.fact === fact).map((c) => `${c.computed} of ${c.periods} ${c.grain}s`);
+    return `${fact} ${grains.length > 0 ? grains.join(' and ') : 'no rows'}`;
   });
-  const whole = model.facts.filter((f) => !computed.has(f.id) && model.metrics.some((m) => m.source === f.id)).map((f) => f.id);
   return (
-    `${period}: computed only what changed since snapshot ${previous} (same metric SQL, same rows elsewhere): ${facts.join('; ')}` +
-    `${whole.length > 0 ? `; ${whole.join(', ')} computed whole (too much changed)` : ''}. The other values were taken from ${previous}.`
+    `${period}: computed only what changed since snapshot ${reuse.from} (same metric SQL, same rows elsewhere): ${facts.join('; ')}` +
+    `${reuse.whole.length > 0 ? `; ${reuse.whole.join(', ')} computed whole (too much changed)` : ''}. The other values were taken from ${reuse.from}.`
   );
 }
 

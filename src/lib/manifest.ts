@@ -49,6 +49,21 @@ export const manifestSchema = z.object({
     z.object({ id: z.string(), latestDataDate: z.string().nullable(), freshnessOk: z.boolean(), completenessOk: z.boolean() }),
   ),
   checks: z.array(check),
+  /**
+   * Where the values of periods whose rows had not changed came from: the
+   * earlier snapshot they were taken from, and per fact and grain how many
+   * periods there are and how many were computed (the rest were taken).
+   * Facts in `whole` were computed whole (too much had changed). Null when
+   * every value was computed.
+   */
+  reuse: z
+    .object({
+      from: z.string().regex(PERIOD),
+      computed: z.array(z.object({ fact: z.string(), grain: z.enum(['month', 'week']), periods: z.number(), computed: z.number() })),
+      whole: z.array(z.string()),
+    })
+    .nullable()
+    .default(null),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from '../../src/build/duckdb.ts';
 import { type ExportResult, exportSnapshots } from '../../src/build/export.ts';
+import type { Manifest } from '../../src/lib/manifest.ts';
 import { historyRanges } from '../../src/build/export-metrics.ts';
 import { modelWith, quietEffects, ROOT, scratchCache, TINY, writeSources } from './tiny-company.ts';
 
@@ -328,6 +329,22 @@ describe('periods whose rows have not changed since an earlier snapshot', () => 
         'events 2 of 2 months and 2 of 2 weeks; finance 2 of 2 months and 2 of 2 weeks; subscriptions 1 of 3 months; tickets 1 of 2 months and 2 of 3 weeks. ' +
         'The other values were taken from 2026-12.',
     );
+    // The manifest keeps the same account; December's own snapshot computed everything.
+    const manifest = (result: ExportResult) => JSON.parse(readFileSync(join(result.dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest(december.results[0]!).reuse).toBeNull();
+    expect(manifest(next.results[0]!).reuse).toEqual({
+      from: '2026-12',
+      computed: [
+        { fact: 'events', grain: 'month', periods: 2, computed: 2 },
+        { fact: 'events', grain: 'week', periods: 2, computed: 2 },
+        { fact: 'finance', grain: 'month', periods: 2, computed: 2 },
+        { fact: 'finance', grain: 'week', periods: 2, computed: 2 },
+        { fact: 'subscriptions', grain: 'month', periods: 3, computed: 1 },
+        { fact: 'tickets', grain: 'month', periods: 2, computed: 1 },
+        { fact: 'tickets', grain: 'week', periods: 3, computed: 2 },
+      ],
+      whole: [],
+    });
 
     // Every value as a run that computes everything.
     const whole = await timed({ sourcesDir, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-whole-')), cacheDir: scratchCache(), period: '2027-01' });
@@ -335,6 +352,25 @@ describe('periods whose rows have not changed since an earlier snapshot', () => 
     const diff = await difference(whole.results[0]!, next.results[0]!);
     expect(diff.rows).toBeGreaterThan(100);
     expect([diff.onlyA, diff.onlyB]).toEqual([0, 0]);
+
+    // In parts of at most 3 rows: the changed rows of events (all of them: both its months changed) and of finance
+    // (28: two fiscal weeks of 7 days for two lines) are more than a part, so those facts are computed whole.
+    // Subscriptions (S1, S2 and S3 in January) and tickets (T2, T3 and T4) change 3 rows each: computed in part.
+    const inParts = { sourcesDir, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-parts-')), cacheDir: scratchCache(), partRows: 3 };
+    await timed({ ...inParts, period: '2026-12' });
+    const parts = await timed({ ...inParts, period: '2027-01' });
+    expect(manifest(parts.results[0]!).reuse).toEqual({
+      from: '2026-12',
+      computed: [
+        { fact: 'subscriptions', grain: 'month', periods: 3, computed: 1 },
+        { fact: 'tickets', grain: 'month', periods: 2, computed: 1 },
+        { fact: 'tickets', grain: 'week', periods: 3, computed: 2 },
+      ],
+      whole: ['events', 'finance'],
+    });
+    const inPartsDiff = await difference(whole.results[0]!, parts.results[0]!);
+    expect(inPartsDiff.rows).toBe(diff.rows);
+    expect([inPartsDiff.onlyA, inPartsDiff.onlyB]).toEqual([0, 0]);
   });
 
   it('computes everything when the metric SQL differs from the earlier snapshot\'s, or the record of how it was made is gone', async () => {
