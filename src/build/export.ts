@@ -150,6 +150,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
           return { period, dir: join(options.snapshotsDir, period), status, manifest: manifest! };
         });
         writeLatest(options.snapshotsDir);
+        forgetRemoved(cache, options.snapshotsDir);
         return results;
       }
       // The one period asked for exists, from other inputs, and may not be replaced: say so before loading anything.
@@ -218,6 +219,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
       previous = await keepForReuse(db, cache, written, metricsKey, effects);
     }
     writeLatest(options.snapshotsDir);
+    forgetRemoved(cache, options.snapshotsDir);
     if (!options.period) {
       try {
         writeJson(stateFile, { version: STATE_VERSION, inputs: everything(), periods });
@@ -321,6 +323,18 @@ async function keepForReuse(db: DuckDBConnection, cache: string, { dir, manifest
     effects.log(`Could not keep a record of snapshot ${manifest.period} in ${cache} (${firstLines(error, 1)}); a later run will compute every period again.`);
   }
   return manifest.period;
+}
+
+/** Deletes the records of snapshots no longer in the folder (moved away or deleted by hand). Best effort. */
+function forgetRemoved(cache: string, snapshotsDir: string): void {
+  try {
+    for (const name of readdirSync(cache)) {
+      const period = name.replace(/\.json$/, '');
+      if (PERIOD.test(period) && !existsSync(join(snapshotsDir, period))) rmSync(join(cache, name), { force: true });
+    }
+  } catch {
+    // no cache folder yet, or one that cannot be read: nothing to forget
+  }
 }
 
 /**

@@ -2,9 +2,9 @@
  * The export on the tiny company (tiny-company.ts): every number below is
  * worked out by hand from the rows there.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from '../../src/build/duckdb.ts';
 import { type ExportResult, exportSnapshots } from '../../src/build/export.ts';
@@ -440,6 +440,20 @@ describe('periods whose rows have not changed since an earlier snapshot', () => 
     // December's MRR now sums the subscriptions live at its start: S1 (£45), not S2, which began on 10 December.
     expect(await value(renamed.results[0]!, 'mrr', 'All', '2026-12-01')).toBe(45);
     expect(computedOnly(renamed.logs, '2027-01')).toMatch(/; subscriptions 3 of 3 months;/);
+  });
+
+  it('forgets the record of a snapshot that was deleted', async () => {
+    const sourcesDir = writeSources();
+    const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-reuse-'));
+    const cacheDir = scratchCache();
+    await timed({ sourcesDir, snapshotsDir, cacheDir, history: 2 });
+    const records = () => readdirSync(cacheDir, { recursive: true }).map(String).filter((f) => f.endsWith('.json')).map((f) => basename(f)).sort();
+    expect(records()).toEqual(['2026-11.json', '2026-12.json', 'last-export.json']);
+    rmSync(join(snapshotsDir, '2026-11'), { recursive: true });
+    // Even a run with nothing to do (December is up to date) forgets November's record.
+    const again = await timed({ sourcesDir, snapshotsDir, cacheDir, period: '2026-12' });
+    expect(again.results.map((r) => r.status)).toEqual(['unchanged']);
+    expect(records()).toEqual(['2026-12.json', 'last-export.json']);
   });
 
   it('still writes the snapshots and latest.json when the cache cannot be written, and says so', async () => {
