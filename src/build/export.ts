@@ -19,6 +19,9 @@
  * - A new snapshot takes the values of the months and weeks whose rows are
  *   unchanged since the nearest earlier snapshot and computes only the rest
  *   (see keepForReuse and fingerprintFacts).
+ * - A run stopped by a signal removes its scratch database and any
+ *   half-written snapshot; each run removes those of runs killed outright
+ *   (see removeLeftovers).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -100,7 +103,16 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
   }
   const loaded = loadModel(root, options.modelDir);
   const { model } = loaded;
-  const scratch = mkdtempSync(join(tmpdir(), 'plotline-export-'));
+  removeLeftovers(options.snapshotsDir);
+  const scratch = mkdtempSync(join(tmpdir(), `${SCRATCH}${process.pid}-`));
+  // Stopped by Ctrl-C or a signal: remove the scratch database (it holds personal data) and
+  // any half-written snapshot, then stop as the signal asks.
+  const onSignal = (signal: NodeJS.Signals) => {
+    rmSync(scratch, { recursive: true, force: true });
+    removeLeftovers(options.snapshotsDir, process.pid);
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal).once('SIGHUP', onSignal);
   const db = await openDatabase(join(scratch, 'export.duckdb'), {
     memory_limit: options.memoryLimit ?? process.env.PLOTLINE_EXPORT_MEMORY ?? MEMORY_LIMIT,
     temp_directory: join(scratch, 'spill'),
@@ -229,10 +241,44 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     }
     return results;
   } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('SIGHUP', onSignal);
     stopHashing.abort();
     db.closeSync();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The scratch database's folder in TMPDIR: this prefix, then the process id. */
+const SCRATCH = 'plotline-export-';
+
+/**
+ * Removes what export runs leave behind if they end before their own clean-up
+ * (out of memory, killed): scratch databases in TMPDIR (they hold personal
+ * data) and half-written snapshot and pointer files in the snapshots folder
+ * (everything under public/ is published). Each is named with its process id;
+ * only those of processes that have ended are removed (a run exporting
+ * alongside keeps its own), or with `pid`, only that process's.
+ */
+function removeLeftovers(snapshotsDir: string, pid?: number): void {
+  const ended = (id: number) => {
+    if (pid !== undefined) return id === pid;
+    try {
+      process.kill(id, 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  };
+  const sweep = (dir: string, pattern: RegExp) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const id = pattern.exec(name)?.[1];
+      if (id !== undefined && ended(Number(id))) rmSync(join(dir, name), { recursive: true, force: true });
+    }
+  };
+  sweep(tmpdir(), new RegExp(`^${SCRATCH}(\\d+)-`));
+  // writeSnapshot's .tmp-<period>-<pid> folders and writeLatest's .latest-<pid>.json.
+  sweep(snapshotsDir, /^\.(?:tmp-\d{4}-\d{2}|latest)-(\d+)(?:\.json)?$/);
 }
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');

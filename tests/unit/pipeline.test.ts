@@ -2,9 +2,10 @@
  * The export on the tiny company (tiny-company.ts): every number below is
  * worked out by hand from the rows there.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from '../../src/build/duckdb.ts';
 import { type ExportResult, exportSnapshots } from '../../src/build/export.ts';
@@ -463,5 +464,55 @@ describe('periods whose rows have not changed since an earlier snapshot', () => 
       expect.stringMatching(/^Could not keep a record of snapshot \d{4}-\d{2} in .*a-file.*; a later run will compute every period again\.$/),
       expect.stringMatching(/^Could not keep the record of this run in .*a-file.*; the next run will load the sources again\.$/),
     ]);
+  });
+});
+
+describe('an export stopped part-way', () => {
+  it('removes its scratch database when interrupted (Ctrl-C), and writes nothing', async () => {
+    const scratchRoot = mkdtempSync(join(tmpdir(), 'plotline-tmpdir-'));
+    const snapshotsDir = join(mkdtempSync(join(tmpdir(), 'plotline-stopped-')), 'snapshots');
+    // The demo company takes seconds to export; it is interrupted as soon as its scratch database exists.
+    const child = spawn(process.execPath, [join(ROOT, 'scripts/export.ts'), '--period', '2026-10', '--snapshots', snapshotsDir], {
+      cwd: ROOT,
+      env: { ...process.env, TMPDIR: scratchRoot },
+      stdio: 'ignore',
+    });
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    // Its scratch database (which holds the extracts' personal data) appears in TMPDIR, named with its process id.
+    while (!readdirSync(scratchRoot).some((name) => name.startsWith(`plotline-export-${child.pid}-`))) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    expect(await ended).toBe('SIGINT');
+    expect(readdirSync(scratchRoot)).toEqual([]);
+    expect(existsSync(snapshotsDir) ? readdirSync(snapshotsDir) : []).toEqual([]);
+  });
+
+  it('removes, on the next run, what a killed run left: its scratch database and half-written files', async () => {
+    const ended = spawnSync(process.execPath, ['-e', '']).pid!; // a process that has ended
+    const scratchRoot = mkdtempSync(join(tmpdir(), 'plotline-tmpdir-'));
+    const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-stopped-'));
+    const left = [
+      join(scratchRoot, `plotline-export-${ended}-abc123/export.duckdb`),
+      join(snapshotsDir, `.tmp-2026-12-${ended}/metrics.parquet`),
+      join(snapshotsDir, `.latest-${ended}.json`),
+    ];
+    // Another export still running (this process stands in for it) keeps its own.
+    const running = [join(scratchRoot, `plotline-export-${process.pid}-def456/export.duckdb`), join(snapshotsDir, `.tmp-2027-01-${process.pid}/metrics.parquet`)];
+    for (const file of [...left, ...running]) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, 'left behind');
+    }
+    const cacheDir = scratchCache();
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = scratchRoot;
+    try {
+      const results = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, cacheDir, period: '2026-12', effects: quietEffects() });
+      expect(results.map((r) => r.status)).toEqual(['written']);
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
+    expect(left.filter((file) => existsSync(dirname(file)) && existsSync(file))).toEqual([]);
+    expect(running.filter((file) => existsSync(file))).toEqual(running);
+    expect(readdirSync(snapshotsDir).sort()).toEqual([`.tmp-2027-01-${process.pid}`, '2026-12', 'latest.json']);
   });
 });
