@@ -21,11 +21,10 @@
  *   (see keepForReuse and fingerprintFacts).
  * - A run stopped by a signal removes its scratch database and any
  *   half-written snapshot; each run removes those of runs killed outright
- *   (see removeLeftovers).
+ *   (see export-leftovers.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Manifest, manifestSchema, PERIOD } from '../lib/manifest.ts';
@@ -33,6 +32,7 @@ import { factQueries } from '../lib/metric-sql.ts';
 import { MODEL_FILES, type Model } from '../lib/model-schema.ts';
 import { fiscalWeekStartSql } from './calendar.ts';
 import { openDatabase, queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
+import { startRun } from './export-leftovers.ts';
 import { buildFacts, checkMetrics, computeMetrics, factTable, fingerprintFacts, type Reuse } from './export-metrics.ts';
 import { checkSource, checksumFiles, ExportError, firstLines, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
 import { type LoadedModel, loadModel } from './model.ts';
@@ -103,25 +103,23 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
   }
   const loaded = loadModel(root, options.modelDir);
   const { model } = loaded;
-  removeLeftovers(options.snapshotsDir);
-  const scratch = mkdtempSync(join(tmpdir(), `${SCRATCH}${process.pid}-`));
-  // Stopped by Ctrl-C or a signal: remove the scratch database (it holds personal data) and
-  // any half-written snapshot, then stop as the signal asks.
-  const onSignal = (signal: NodeJS.Signals) => {
-    rmSync(scratch, { recursive: true, force: true });
-    removeLeftovers(options.snapshotsDir, process.pid);
-    process.kill(process.pid, signal);
-  };
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal).once('SIGHUP', onSignal);
-  const db = await openDatabase(join(scratch, 'export.duckdb'), {
-    memory_limit: options.memoryLimit ?? process.env.PLOTLINE_EXPORT_MEMORY ?? MEMORY_LIMIT,
-    temp_directory: join(scratch, 'spill'),
-    preserve_insertion_order: 'false',
-    // The scratch tables live for one run: compressing them costs more time than the disk it saves.
-    force_compression: 'uncompressed',
-  });
+  const { scratch, finish } = startRun(options.snapshotsDir);
   const stopHashing = new AbortController();
+  let closeDb = () => {};
   try {
+    const memoryLimit = options.memoryLimit ?? process.env.PLOTLINE_EXPORT_MEMORY ?? MEMORY_LIMIT;
+    const db = await openDatabase(join(scratch, 'export.duckdb'), {
+      memory_limit: memoryLimit,
+      temp_directory: join(scratch, 'spill'),
+      preserve_insertion_order: 'false',
+      // The scratch tables live for one run: compressing them costs more time than the disk it saves.
+      force_compression: 'uncompressed',
+    }).catch((error: unknown) => {
+      const from = options.memoryLimit ? 'memoryLimit' : process.env.PLOTLINE_EXPORT_MEMORY ? 'PLOTLINE_EXPORT_MEMORY' : null;
+      if (!from) throw error;
+      throw new ExportError(`${from} is "${memoryLimit}", which DuckDB does not take as a memory limit (${firstLines(error, 1)}). Give a size such as 4GB.`);
+    });
+    closeDb = () => db.closeSync();
     await registerMacros(db, model);
     const files = new Map<string, SourceFile[]>();
     for (const [index, source] of model.sources.entries()) files.set(source.id, await sourceFiles(db, root, options.sourcesDir, source, loaded.where, index));
@@ -241,44 +239,10 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     }
     return results;
   } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('SIGHUP', onSignal);
     stopHashing.abort();
-    db.closeSync();
-    rmSync(scratch, { recursive: true, force: true });
+    closeDb();
+    finish();
   }
-}
-
-/** The scratch database's folder in TMPDIR: this prefix, then the process id. */
-const SCRATCH = 'plotline-export-';
-
-/**
- * Removes what export runs leave behind if they end before their own clean-up
- * (out of memory, killed): scratch databases in TMPDIR (they hold personal
- * data) and half-written snapshot and pointer files in the snapshots folder
- * (everything under public/ is published). Each is named with its process id;
- * only those of processes that have ended are removed (a run exporting
- * alongside keeps its own), or with `pid`, only that process's.
- */
-function removeLeftovers(snapshotsDir: string, pid?: number): void {
-  const ended = (id: number) => {
-    if (pid !== undefined) return id === pid;
-    try {
-      process.kill(id, 0);
-      return false;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'ESRCH';
-    }
-  };
-  const sweep = (dir: string, pattern: RegExp) => {
-    if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir)) {
-      const id = pattern.exec(name)?.[1];
-      if (id !== undefined && ended(Number(id))) rmSync(join(dir, name), { recursive: true, force: true });
-    }
-  };
-  sweep(tmpdir(), new RegExp(`^${SCRATCH}(\\d+)-`));
-  // writeSnapshot's .tmp-<period>-<pid> folders and writeLatest's .latest-<pid>.json.
-  sweep(snapshotsDir, /^\.(?:tmp-\d{4}-\d{2}|latest)-(\d+)(?:\.json)?$/);
 }
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -505,6 +469,7 @@ async function computePeriod(
   });
   const reuse = reuseOf(context.previous, model, computed);
   if (reuse) context.effects.log(reuseSummary(period, reuse, computed));
+  else if (context.previous !== null) context.effects.log(`${period}: every month and week changed since snapshot ${context.previous} (or too many rows to compute them apart); computed everything.`);
   context.timing(`${period} metrics`);
   const metricChecks = await checkMetrics(db, model);
   context.timing(`${period} metric checks`);
@@ -541,14 +506,15 @@ async function computePeriod(
   };
 }
 
-/** What a period took from an earlier snapshot and what it computed, for the manifest (see Manifest['reuse']). */
+/**
+ * What a period took from an earlier snapshot and what it computed, for the
+ * manifest (see Manifest['reuse']); null when it took nothing.
+ */
 function reuseOf(previous: string | null, model: Model, computed: Map<string, Reuse>): Manifest['reuse'] {
   if (previous === null) return null;
-  return {
-    from: previous,
-    computed: [...computed].flatMap(([fact, counts]) => (['month', 'week'] as const).filter((grain) => counts[grain].periods > 0).map((grain) => ({ fact, grain, ...counts[grain] }))),
-    whole: model.facts.filter((f) => !computed.has(f.id) && model.metrics.some((m) => m.source === f.id)).map((f) => f.id),
-  };
+  const counts = [...computed].flatMap(([fact, reuse]) => (['month', 'week'] as const).filter((grain) => reuse[grain].periods > 0).map((grain) => ({ fact, grain, ...reuse[grain] })));
+  if (counts.every((c) => c.computed === c.periods)) return null;
+  return { from: previous, computed: counts, whole: model.facts.filter((f) => !computed.has(f.id) && model.metrics.some((m) => m.source === f.id)).map((f) => f.id) };
 }
 
 /** The same as one line, e.g. "2026-10: computed only what changed since snapshot 2026-09 (…): events 2 of 43 months and 9 of 187 weeks; …". */

@@ -2,7 +2,7 @@
  * The export on the tiny company (tiny-company.ts): every number below is
  * worked out by hand from the rows there.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -367,6 +367,13 @@ describe('periods whose rows have not changed since an earlier snapshot', () => 
     const inPartsDiff = await difference(whole.results[0]!, parts.results[0]!);
     expect(inPartsDiff.rows).toBe(diff.rows);
     expect([inPartsDiff.onlyA, inPartsDiff.onlyB]).toEqual([0, 0]);
+
+    // In parts of one row every fact is computed whole: nothing is taken, and the manifest and the log say so.
+    const oneRow = { sourcesDir, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-parts-')), cacheDir: scratchCache(), partRows: 1 };
+    await timed({ ...oneRow, period: '2026-12' });
+    const nothingTaken = await timed({ ...oneRow, period: '2027-01' });
+    expect(manifest(nothingTaken.results[0]!).reuse).toBeNull();
+    expect(nothingTaken.logs).toContain('2027-01: every month and week changed since snapshot 2026-12 (or too many rows to compute them apart); computed everything.');
   });
 
   it('computes everything when the metric SQL differs from the earlier snapshot\'s, or the record of how it was made is gone', async () => {
@@ -468,26 +475,39 @@ describe('periods whose rows have not changed since an earlier snapshot', () => 
 });
 
 describe('an export stopped part-way', () => {
-  it('removes its scratch database when interrupted (Ctrl-C), and writes nothing', async () => {
+  it('removes its scratch database and half-written snapshot when interrupted (Ctrl-C)', async () => {
     const scratchRoot = mkdtempSync(join(tmpdir(), 'plotline-tmpdir-'));
-    const snapshotsDir = join(mkdtempSync(join(tmpdir(), 'plotline-stopped-')), 'snapshots');
+    const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-stopped-'));
     // The demo company takes seconds to export; it is interrupted as soon as its scratch database exists.
     const child = spawn(process.execPath, [join(ROOT, 'scripts/export.ts'), '--period', '2026-10', '--snapshots', snapshotsDir], {
       cwd: ROOT,
       env: { ...process.env, TMPDIR: scratchRoot },
       stdio: 'ignore',
     });
-    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    let exited = false;
+    const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => {
+        exited = true;
+        resolve(signal);
+      }),
+    );
+    // A snapshot it is writing (as writeSnapshot names it), and one of an export of another process.
+    const halfWritten = join(snapshotsDir, `.tmp-2026-10-${child.pid}`);
+    const another = join(snapshotsDir, `.tmp-2026-10-${process.pid}`);
+    for (const dir of [halfWritten, another]) mkdirSync(dir);
     // Its scratch database (which holds the extracts' personal data) appears in TMPDIR, named with its process id.
-    while (!readdirSync(scratchRoot).some((name) => name.startsWith(`plotline-export-${child.pid}-`))) await new Promise((r) => setTimeout(r, 20));
+    while (!readdirSync(scratchRoot).some((name) => name.startsWith(`plotline-export-${child.pid}-`))) {
+      if (exited) throw new Error('The export ended before it could be interrupted.');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     child.kill('SIGINT');
     expect(await ended).toBe('SIGINT');
     expect(readdirSync(scratchRoot)).toEqual([]);
-    expect(existsSync(snapshotsDir) ? readdirSync(snapshotsDir) : []).toEqual([]);
+    expect(readdirSync(snapshotsDir)).toEqual([basename(another)]);
   });
 
   it('removes, on the next run, what a killed run left: its scratch database and half-written files', async () => {
-    const ended = spawnSync(process.execPath, ['-e', '']).pid!; // a process that has ended
+    const ended = 4_194_305; // above the largest process id Linux gives
     const scratchRoot = mkdtempSync(join(tmpdir(), 'plotline-tmpdir-'));
     const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-stopped-'));
     const left = [
