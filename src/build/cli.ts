@@ -15,8 +15,12 @@ export function parseCommandLine<const T extends ParseArgsConfig>(usage: string,
   try {
     parsed = parseArgs(withHelp);
   } catch (error) {
-    // Node adds advice on positionals that start with "-" to its first sentence; the usage says more.
-    console.error(`${(error as Error).message.split('. To specify a positional')[0]}\n\nUsage: ${usage}`);
+    // Node's advice for a value that starts with "-", in the script's own words.
+    const [problem, advice] = (error as Error).message.split('. To specify a positional');
+    const command = usage.split(/ (?:--|\[)/)[0];
+    const option = /'(-[^']*)'/.exec(problem!)?.[1] ?? '-';
+    const hint = advice === undefined ? '' : `. A value that starts with "-" goes last, after a "--" of its own: ${command} -- [options] -- "${option}…"`;
+    console.error(`${problem}${hint}\n\nUsage: ${usage}`);
     process.exit(1);
   }
   if ((parsed.values as { help?: boolean }).help) {
