@@ -2,7 +2,7 @@
  * The export on the tiny company (tiny-company.ts): every number below is
  * worked out by hand from the rows there.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -475,6 +475,14 @@ describe('periods whose rows have not changed since an earlier snapshot', () => 
 });
 
 describe('an export stopped part-way', () => {
+  /** Resolves once the child's scratch database (named with its process id) is in `scratchRoot`; fails if it ends first. */
+  async function scratchAppears(child: ChildProcess, scratchRoot: string): Promise<void> {
+    while (!readdirSync(scratchRoot).some((name) => name.startsWith(`plotline-export-${child.pid}-`))) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error('The export ended before it could be interrupted.');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   it('removes its scratch database and half-written snapshot when interrupted (Ctrl-C)', async () => {
     const scratchRoot = mkdtempSync(join(tmpdir(), 'plotline-tmpdir-'));
     const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-stopped-'));
@@ -484,26 +492,41 @@ describe('an export stopped part-way', () => {
       env: { ...process.env, TMPDIR: scratchRoot },
       stdio: 'ignore',
     });
-    let exited = false;
-    const ended = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on('exit', (_code, signal) => {
-        exited = true;
-        resolve(signal);
-      }),
-    );
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     // A snapshot it is writing (as writeSnapshot names it), and one of an export of another process.
     const halfWritten = join(snapshotsDir, `.tmp-2026-10-${child.pid}`);
     const another = join(snapshotsDir, `.tmp-2026-10-${process.pid}`);
     for (const dir of [halfWritten, another]) mkdirSync(dir);
-    // Its scratch database (which holds the extracts' personal data) appears in TMPDIR, named with its process id.
-    while (!readdirSync(scratchRoot).some((name) => name.startsWith(`plotline-export-${child.pid}-`))) {
-      if (exited) throw new Error('The export ended before it could be interrupted.');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // Its scratch database holds the extracts' personal data.
+    await scratchAppears(child, scratchRoot);
     child.kill('SIGINT');
     expect(await ended).toBe('SIGINT');
     expect(readdirSync(scratchRoot)).toEqual([]);
     expect(readdirSync(snapshotsDir)).toEqual([basename(another)]);
+  });
+
+  it('leaves Ctrl-C to a program that handles it itself, and finishes', async () => {
+    const scratchRoot = mkdtempSync(join(tmpdir(), 'plotline-tmpdir-'));
+    const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-stopped-'));
+    // A host program with its own Ctrl-C handler runs the export of the demo company.
+    const host = `
+      import { exportSnapshots } from ${JSON.stringify(join(ROOT, 'src/build/export.ts'))};
+      let heard = 0;
+      process.on('SIGINT', () => heard++);
+      const results = await exportSnapshots({ root: ${JSON.stringify(ROOT)}, sourcesDir: ${JSON.stringify(join(ROOT, 'data/sources'))},
+        snapshotsDir: ${JSON.stringify(snapshotsDir)}, cacheDir: ${JSON.stringify(scratchCache())}, period: '2026-10', effects: { log: () => {}, now: () => new Date() } });
+      console.log(JSON.stringify({ heard, statuses: results.map((r) => r.status), listeners: process.listenerCount('SIGINT') }));`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', host], { cwd: ROOT, env: { ...process.env, TMPDIR: scratchRoot } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    const ended = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await scratchAppears(child, scratchRoot);
+    child.kill('SIGINT');
+    expect(await ended).toBe(0);
+    // The host heard it once; the export went on, wrote its snapshot, cleaned up and left no listener behind.
+    expect(JSON.parse(output)).toEqual({ heard: 1, statuses: ['written'], listeners: 1 });
+    expect(readdirSync(scratchRoot)).toEqual([]);
+    expect(readdirSync(snapshotsDir).sort()).toEqual(['2026-10', 'latest.json']);
   });
 
   it('removes, on the next run, what a killed run left: its scratch database and half-written files', async () => {
