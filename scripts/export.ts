@@ -36,18 +36,18 @@ Turns the extracts into checked monthly snapshots (Parquet and manifest.json).
   },
 );
 
-// A whole number, optionally with thousands separators: 12000000, 12,000,000 or 12_000_000.
-const partRowsText = values['part-rows']?.trim();
-const partRows = partRowsText === undefined ? undefined : Number(partRowsText.replaceAll(/[,_]/g, ''));
-if (partRowsText !== undefined && (!/^(\d+|\d{1,3}([,_]\d{3})+)$/.test(partRowsText) || partRows === 0)) {
-  console.error(`--part-rows ${partRowsText}: give a whole number of rows above 0, for example --part-rows 12000000.`);
-  process.exit(1);
+/** A whole number above 0, optionally with thousands separators (12000000, 12,000,000 or 12_000_000); else a message and exit 1. */
+function wholeNumber(option: string, given: string, of: string, example: string): number {
+  const text = given.trim();
+  const number = Number(text.replaceAll(/[,_]/g, ''));
+  if (!/^(\d+|\d{1,3}([,_]\d{3})+)$/.test(text) || number === 0) {
+    console.error(`--${option} ${text}: give a whole number of ${of} above 0, for example --${option} ${example}.`);
+    process.exit(1);
+  }
+  return number;
 }
-const historyText = values.history!.trim();
-if (!/^\d+$/.test(historyText) || Number(historyText) === 0) {
-  console.error(`--history ${historyText}: give a whole number of months above 0, for example --history 3.`);
-  process.exit(1);
-}
+const partRows = values['part-rows'] === undefined ? undefined : wholeNumber('part-rows', values['part-rows'], 'rows', '12000000');
+const history = wholeNumber('history', values.history!, 'months', '3');
 
 try {
   const started = performance.now();
@@ -56,7 +56,7 @@ try {
     sourcesDir: values.sources ? resolve(values.sources) : resolve(root, 'data/sources'),
     snapshotsDir: values.snapshots ? resolve(values.snapshots) : resolve(root, 'public/data/snapshots'),
     period: values.period,
-    history: Number(historyText),
+    history,
     replace: values.replace,
     partRows,
     effects: { log: (message) => console.log(message), now: () => new Date() },

@@ -62,7 +62,7 @@ function onSignal(signal: NodeJS.Signals): void {
  * Removes the scratch folders (of this user) and half-written snapshot files
  * of runs whose process has ended, or with `pid`, those of that process.
  */
-export function removeLeftovers(snapshotsDir: string, pid?: number): void {
+function removeLeftovers(snapshotsDir: string, pid?: number): void {
   const uid = process.getuid?.();
   const sweep = (dir: string, pattern: RegExp, mine: (path: string) => boolean) => {
     let names: string[];

@@ -159,8 +159,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
           effects.log(status === 'unchanged' ? upToDate(period) : keptAsHistory(period));
           return { period, dir: join(options.snapshotsDir, period), status, manifest: manifest! };
         });
-        writeLatest(options.snapshotsDir);
-        forgetRemoved(cache, options.snapshotsDir);
+        finishFolder(options.snapshotsDir, cache);
         return results;
       }
       // The one period asked for exists, from other inputs, and may not be replaced: say so before loading anything.
@@ -228,8 +227,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
       results.push(written);
       previous = await keepForReuse(db, cache, written, metricsKey, effects);
     }
-    writeLatest(options.snapshotsDir);
-    forgetRemoved(cache, options.snapshotsDir);
+    finishFolder(options.snapshotsDir, cache);
     if (!options.period) {
       try {
         writeJson(stateFile, { version: STATE_VERSION, inputs: everything(), periods });
@@ -333,6 +331,12 @@ async function keepForReuse(db: DuckDBConnection, cache: string, { dir, manifest
     effects.log(`Could not keep a record of snapshot ${manifest.period} in ${cache} (${firstLines(error, 1)}); a later run will compute every period again.`);
   }
   return manifest.period;
+}
+
+/** At the end of every run: latest.json names the newest snapshot, and the records of snapshots no longer in the folder are deleted. */
+function finishFolder(snapshotsDir: string, cache: string): void {
+  writeLatest(snapshotsDir);
+  forgetRemoved(cache, snapshotsDir);
 }
 
 /** Deletes the records of snapshots no longer in the folder (moved away or deleted by hand). Best effort. */
