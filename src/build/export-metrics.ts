@@ -15,6 +15,7 @@
  * fingerprintFacts), so a monthly run computes little more than the new month.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { countOf, formatPeriod } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
 import { type DateRange, factQueries, type Grain, PERIOD_START } from '../lib/metric-sql.ts';
 import type { Fact, Metric, Model } from '../lib/model-schema.ts';
@@ -230,12 +231,17 @@ export async function checkMetrics(db: DuckDBConnection, model: Model): Promise<
     const present = rows.reduce((s, r) => s + Number(r.present), 0);
     const share = expected === 0 ? 0 : present / expected;
     const ok = expected > 0 && share >= metric.slo.completeness;
-    const missing = rows.filter((r) => Number(r.present) < Number(r.expected)).map((r) => `${String(r.business_line)} ${Number(r.expected) - Number(r.present)}`);
+    // Per business line and 'All', each since its own first month: "Casting 41 of 43".
+    const lines = rows.map((r) => `${String(r.business_line)} ${Number(r.present)}${Number(r.present) < Number(r.expected) ? ` of ${Number(r.expected)}` : ''}`).join(', ');
+    const missing = present < expected;
     checks.push({
       name: 'completeness',
       source: metric.id,
       status: ok ? 'pass' : 'warn',
-      detail: expected === 0 ? 'no values at all' : `${present} of ${expected} months present (SLO ${Math.round(metric.slo.completeness * 100)}%)${missing.length > 0 ? `; months missing: ${missing.join(', ')}` : ''}.`,
+      detail:
+        expected === 0
+          ? 'no values at all'
+          : `${missing ? 'months present' : 'every month present'}: ${lines} (SLO ${Math.round(metric.slo.completeness * 100)}%).`,
     });
   }
   const jumps = await queryRows(
@@ -251,7 +257,7 @@ export async function checkMetrics(db: DuckDBConnection, model: Model): Promise<
   );
   for (const jump of jumps) {
     const change = Number(jump.value) / Number(jump.previous) - 1;
-    checks.push({ name: 'sudden jump', source: String(jump.metric), status: 'warn', detail: `${change > 0 ? 'up' : 'down'} ${Math.abs(Math.round(change * 100))}% in ${String(jump.month)} on the month before; worth a look before publishing.` });
+    checks.push({ name: 'sudden jump', source: String(jump.metric), status: 'warn', detail: `${change > 0 ? 'up' : 'down'} ${Math.abs(Math.round(change * 100))}% in ${formatPeriod(String(jump.month))} on the month before; worth a look before publishing.` });
   }
   return checks;
 }

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { countOf, formatDay, formatDayRange } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
 import type { Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
@@ -202,10 +203,10 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
       await db.run(
         `DELETE FROM ${table} WHERE rowid IN (SELECT _row FROM _suspects QUALIFY row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY _delivered) > 1)`,
       );
-      unique = { name: 'keys are unique', source: name, status: 'warn', detail: `${duplicateCount} exact duplicate ${duplicateCount === 1 ? 'row was' : 'rows were'} dropped (same ${source.primaryKey.join(', ')} and same values).` };
+      unique = { name: 'keys are unique', source: name, status: 'warn', detail: `${countOf(duplicateCount, 'exact duplicate row was', 'exact duplicate rows were')} dropped (same ${source.primaryKey.join(', ')} and same values).` };
     } else {
       const conflicting = Number(distinctRows?.n) - Number(distinctKeys?.n);
-      unique = { name: 'keys are unique', source: name, status: 'fail', detail: `${conflicting} ${conflicting === 1 ? 'row shares' : 'rows share'} a ${source.primaryKey.join(', ')} with another row but ${conflicting === 1 ? 'differs' : 'differ'} from it; the export cannot tell which is right. Fix the extract.` };
+      unique = { name: 'keys are unique', source: name, status: 'fail', detail: `${countOf(conflicting, 'row shares', 'rows share')} a ${source.primaryKey.join(', ')} with another row but ${conflicting === 1 ? 'differs' : 'differ'} from it; the export cannot tell which is right. Fix the extract.` };
     }
   }
   await db.run('DROP TABLE _repeated_hashes');
@@ -225,7 +226,7 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
     name: 'keys are present',
     source: name,
     status: nullKeyCount === 0 ? 'pass' : 'fail',
-    detail: nullKeyCount === 0 ? `${source.primaryKey.join(', ')} filled in every row` : `${nullKeyCount} rows have an empty ${source.primaryKey.join(' or ')}; the extract must identify every row.`,
+    detail: nullKeyCount === 0 ? `${source.primaryKey.join(', ')} filled in every row` : `${countOf(nullKeyCount, 'row has', 'rows have')} an empty ${source.primaryKey.join(' or ')}; the extract must identify every row.`,
   });
 
   checks.push(unique);
@@ -236,7 +237,7 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
       name: `${column.name} is at least ${column.min}`,
       source: name,
       status: n === 0 ? 'pass' : 'fail',
-      detail: n === 0 ? `no value below ${column.min}` : `${n} rows have ${column.name} below ${column.min} (lowest ${String(stats?.[`lowest_${i}`])}), which cannot happen; fix the extract.`,
+      detail: n === 0 ? `no value below ${column.min}` : `${countOf(n, 'row has', 'rows have')} ${column.name} below ${column.min} (lowest ${String(stats?.[`lowest_${i}`])}), which cannot happen; fix the extract.`,
     });
   }
 
@@ -245,7 +246,7 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
     name: 'empty values',
     source: name,
     status: 'pass',
-    detail: withEmpty.length === 0 ? 'none' : `empty in ${withEmpty.map(([c, n]) => `${c} (${n} rows)`).join(', ')}; the model's SQL decides what they mean.`,
+    detail: withEmpty.length === 0 ? 'none' : `empty in ${withEmpty.map(([c, n]) => `${c} (${countOf(n, 'row')})`).join(', ')}; the model's SQL decides what they mean.`,
   });
 
   if (source.delivery) {
@@ -254,7 +255,7 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
       name: 'late rows',
       source: name,
       status: 'pass',
-      detail: n === 0 ? 'none' : `${n} rows arrived in a later month's file than their date; a snapshot counts them once their file has arrived.`,
+      detail: n === 0 ? 'none' : `${countOf(n, 'row')} arrived in a later month's file than their date; a snapshot counts them once their file has arrived.`,
     });
   }
   return checks;
@@ -276,7 +277,7 @@ export async function sourceTimeliness(
     name: 'freshness',
     source: source.id,
     status: fresh ? 'pass' : 'warn',
-    detail: latest === null ? 'no rows yet' : `latest row ${latest}, ${lagDays} days before the period ends (SLO: within ${source.slo.freshnessDays})${fresh ? '' : '; the SLO is broken'}.`,
+    detail: latest === null ? 'no rows yet' : `latest row ${formatDay(latest)}, ${countOf(lagDays ?? 0, 'day')} before the period ends (SLO: within ${countOf(source.slo.freshnessDays, 'day')})${fresh ? '' : '; the SLO is broken'}.`,
   });
   if (source.slo.expected === 'monthly') {
     checks.push({ name: 'completeness', source: source.id, status: 'pass', detail: 'monthly dump; the latest delivered file is used' });
@@ -300,7 +301,7 @@ export async function sourceTimeliness(
     detail:
       gaps.length === 0
         ? `a row for every ${unit}`
-        : `no rows for ${gaps.map((g) => (g.first === g.last ? String(g.first) : `${String(g.first)} to ${String(g.last)}`) + ` (${Number(g.n)} ${unit}${Number(g.n) === 1 ? '' : 's'})`).join(', ')}; metrics over those ${unit}s are too low.`,
+        : `no rows for ${gaps.map((g) => `${unit === 'week' ? 'the weeks of ' : ''}${formatDayRange(String(g.first), String(g.last))} (${countOf(Number(g.n), unit)})`).join(', ')}; metrics over those ${unit}s are too low.`,
   });
   return { latest, lagDays, fresh, checks };
 }

@@ -94,6 +94,21 @@ export function formatDate(date: Date): string {
   return longDate.format(date);
 }
 
+/** "30 October 2026" from "2026-10-30". */
+export function formatDay(day: string): string {
+  return formatDate(new Date(`${day}T00:00:00Z`));
+}
+
+/** "3–4 January 2027", "30 December 2026 – 3 January 2027" from two "YYYY-MM-DD" days; one day alone when they are the same. */
+export function formatDayRange(first: string, last: string): string {
+  return longDate.formatRange(new Date(`${first}T00:00:00Z`), new Date(`${last}T00:00:00Z`));
+}
+
+/** "1 row", "3,377 rows": a count of things in en-GB digits, the noun agreeing. */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${count.format(n)} ${Math.abs(n) === 1 ? singular : plural}`;
+}
+
 /** "October 2026" from "2026-10". */
 export function formatPeriod(period: string): string {
   return formatLongMonth(new Date(`${period}-01T00:00:00Z`));

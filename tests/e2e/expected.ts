@@ -20,6 +20,7 @@ export interface ModelMetric {
   unit: 'count' | 'currency' | 'percent' | 'ratio' | 'duration';
   direction: 'up' | 'down';
   northStar?: boolean;
+  source: string;
   expression: string;
   dimensions?: string[];
   tree?: { relation: string; drivers: string[] };
@@ -33,6 +34,7 @@ export const strategy: {
   hypotheses: { id: string; initiative: string; goal: string; metric: string; since: string }[];
 } = yaml('strategy.yaml');
 export const sources: { id: string; label: string }[] = yaml('sources.yaml').sources;
+export const facts: { id: string; sources: string[] }[] = yaml('facts.yaml').facts;
 export const businessLines: string[] = yaml('calendar.yaml').businessLines.map((l: { id: string }) => l.id);
 export const metric = (id: string) => metrics.find((m) => m.id === id)!;
 
@@ -95,4 +97,5 @@ export async function monthly(id: string, line = 'All'): Promise<{ month: string
 export const manifest = JSON.parse(readFileSync(join(dist, 'data/snapshots', LATEST, 'manifest.json'), 'utf8')) as {
   metrics: { id: string; latestDataDate: string; freshnessOk: boolean; completenessOk: boolean }[];
   sources: { id: string; freshnessOk: boolean }[];
+  checks: { name: string; source: string; status: 'pass' | 'warn' | 'fail'; detail: string }[];
 };

@@ -4,7 +4,7 @@
  * (tests/e2e/expected.ts), never read from the site's own code.
  */
 import { formatChange, formatRelativeChange, formatValue } from '../../src/lib/format.ts';
-import { businessLines, LATEST, manifest, metric, metrics, monthly, query, sources, stories, strategy } from './expected.ts';
+import { businessLines, facts, LATEST, manifest, metric, metrics, monthly, query, sources, stories, strategy } from './expected.ts';
 import { expect, test } from './fixtures.ts';
 
 const B = '/insights/';
@@ -169,6 +169,44 @@ test('the data dictionary: an anchored entry for every metric, dimension and sou
   await page.getByLabel('Find').fill('');
   await page.getByLabel('Show').selectOption('source');
   await expect(visible).toHaveCount(sources.length);
+});
+
+test("data quality: each source's checks in the dictionary, problems first; a metric page lists its sources' problems", async ({ page }) => {
+  const checksOf = (source: string) => manifest.checks.filter((c) => c.source === source);
+  const said = (detail: string) => detail.replace(/\.$/, '');
+  // The demo's extracts are messy on purpose: at least one warning must be there to show.
+  expect(manifest.checks.some((c) => sources.some((s) => s.id === c.source) && c.status === 'warn')).toBe(true);
+  await page.goto(`${B}dictionary/`);
+  for (const s of sources) {
+    const entry = page.locator(`[data-source-checks="${s.id}"]`);
+    await expect(entry.getByRole('heading')).toHaveText(`Checks in snapshot ${LATEST}`);
+    const problems = checksOf(s.id).filter((c) => c.status !== 'pass');
+    const passed = checksOf(s.id).filter((c) => c.status === 'pass');
+    await expect(entry.locator('li[data-status="warn"], li[data-status="fail"]')).toHaveCount(problems.length);
+    for (const [i, check] of problems.entries()) {
+      const item = entry.locator('li[data-status="warn"], li[data-status="fail"]').nth(i);
+      await expect(item).toBeVisible();
+      await expect(item).toContainText(check.status === 'fail' ? 'Failed' : 'Warning');
+      await expect(item).toContainText(said(check.detail));
+    }
+    // Passes are one click away, not in the way.
+    const summary = entry.locator('summary');
+    await expect(summary).toHaveText(`${passed.length} checks passed`);
+    await expect(entry.locator('li[data-status="pass"]').first()).toBeHidden();
+    await summary.click();
+    await expect(entry.locator('li[data-status="pass"]')).toHaveCount(passed.length);
+    await expect(entry.locator('li[data-status="pass"]').first()).toBeVisible();
+  }
+
+  const m = metric('active_users');
+  const factSources = facts.find((f) => f.id === m.source)!.sources.map((id) => sources.find((s) => s.id === id)!);
+  await page.goto(`${B}kpis/${m.id}/`);
+  for (const s of factSources) {
+    const item = page.locator('li', { has: page.locator(`a[href="${B}dictionary/#source-${s.id}"]`) });
+    const problems = checksOf(s.id).filter((c) => c.status !== 'pass' && c.name !== 'freshness');
+    await expect(item.locator('li.check')).toHaveCount(problems.length);
+    for (const check of problems) await expect(item).toContainText(said(check.detail));
+  }
 });
 
 test('the archive lists every story by month, and filters by metric from the query string', async ({ page }) => {

@@ -92,8 +92,8 @@ describe('bad input', () => {
     const files = withFile('finance/weekly-report.csv', `${TINY['finance/weekly-report.csv']}\nFY2026,42,CAST,-50,10`);
     files['support/tickets.jsonl'] = `${TINY['support/tickets.jsonl']}\n{"ticket":null,"opened":"2027-01-12T09:00:00Z","resolved":null,"category":"Billing","line":"casting","requester_email":"x@example.invalid"}`;
     const message = await failure(files);
-    expect(message).toContain('finance_weekly: 1 rows have Revenue (£) below 0 (lowest -50), which cannot happen; fix the extract.');
-    expect(message).toContain('support_tickets: 1 rows have an empty ticket; the extract must identify every row.');
+    expect(message).toContain('finance_weekly: 1 row has Revenue (£) below 0 (lowest -50), which cannot happen; fix the extract.');
+    expect(message).toContain('support_tickets: 1 row has an empty ticket; the extract must identify every row.');
   });
 
   it('a metric expression naming an unknown column: names the metric, its line, and the columns there are', async () => {

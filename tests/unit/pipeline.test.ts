@@ -124,7 +124,7 @@ describe('the export on a tiny hand-made company', () => {
     // P#2's booking on 31 January arrives in February's file.
     expect(value('bookings', 'month', 'Production', '2027-01-01')).toBe(1);
     const late = result.manifest.checks.filter((c) => c.name === 'late rows');
-    expect(late.find((c) => c.source === 'casting_events')?.detail).toBe("1 rows arrived in a later month's file than their date; a snapshot counts them once their file has arrived.");
+    expect(late.find((c) => c.source === 'casting_events')?.detail).toBe("1 row arrived in a later month's file than their date; a snapshot counts them once their file has arrived.");
     expect(result.manifest.sources.find((s) => s.id === 'production_events')).toMatchObject({ rows: 4, latestEventDate: '2027-01-04' });
   });
 
@@ -135,6 +135,22 @@ describe('the export on a tiny hand-made company', () => {
       status: 'warn',
       detail: '1 exact duplicate row was dropped (same id and same values).',
     });
+  });
+
+  it('words freshness, gaps, months and jumps for readers: en-GB dates and months, counts that agree', () => {
+    const detail = (source: string, name: string) => result.manifest.checks.find((c) => c.source === source && c.name === name)?.detail;
+    // Casting's latest row is 6 January; the period ends on 31 January: 25 days, against an SLO of 3.
+    expect(detail('casting_events', 'freshness')).toBe('latest row 6 January 2027, 25 days before the period ends (SLO: within 3 days); the SLO is broken.');
+    // Ranges as en-GB dates read them: '3 – 4 January 2027', with thin spaces round the dash.
+    // Casting has rows on 28–31 December, 2, 5 and 6 January: 1, 3 and 4 January are missing.
+    expect(detail('casting_events', 'completeness')).toBe('no rows for 1 January 2027 (1 day), 3\u2009–\u20094 January 2027 (2 days); metrics over those days are too low.');
+    // Tickets (expected weekly) on 1 July 2026 (T1, 23:30 UTC on 30 June), then 4, 10 and 11 January: the 26 weeks from 8 July are empty.
+    expect(detail('support_tickets', 'completeness')).toBe('no rows for the weeks of 8 July\u2009–\u200930 December 2026 (26 weeks); metrics over those weeks are too low.');
+    // Per line since its own first month: tickets in July and January for Casting (and so All), January only for Production.
+    expect(detail('tickets_opened', 'completeness')).toBe('months present: All 2 of 7, Casting 2 of 7, Production 1 (SLO 100%).');
+    expect(detail('bookings', 'completeness')).toBe('every month present: All 2, Casting 2, Production 2 (SLO 100%).');
+    // Bookings: 1 in December, 2 in January.
+    expect(detail('bookings', 'sudden jump')).toBe('up 100% in January 2027 on the month before; worth a look before publishing.');
   });
 
   it('publishes no breakdown cell smaller than the minimum group size (5 people by default)', () => {
