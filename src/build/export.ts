@@ -27,6 +27,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { formatDay } from '../lib/format.ts';
 import { type Manifest, manifestSchema, PERIOD } from '../lib/manifest.ts';
 import { factQueries } from '../lib/metric-sql.ts';
 import { MODEL_FILES, type Model } from '../lib/model-schema.ts';
@@ -120,10 +121,19 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
       throw new ExportError(`${from} is "${memoryLimit}", which DuckDB does not take as a memory limit (${firstLines(error, 1)}). Give a size such as 4GB.`);
     });
     closeDb = () => db.closeSync();
+    // A timestamp written without a zone is read as UTC, not as the time of whatever machine runs the export.
+    await db.run("SET TimeZone = 'UTC'");
     await registerMacros(db, model);
     const files = new Map<string, SourceFile[]>();
     for (const [index, source] of model.sources.entries()) files.set(source.id, await sourceFiles(db, root, options.sourcesDir, source, loaded.where, index));
     if (options.period && !PERIOD.test(options.period)) throw new ExportError(`Period "${options.period}" is not a month. Give it as YYYY-MM, for example --period 2026-09.`);
+    const today = effects.now().toISOString().slice(0, 10);
+    if (options.period && monthBounds(options.period).periodEnd >= today) {
+      throw new ExportError(
+        `Period ${options.period} has not ended yet (today is ${formatDay(today)}): its snapshot would show part of a month as if it were the whole. ` +
+          `Export it once the month is over, or give a month that has ended, such as --period ${lastEndedMonth(today)}.`,
+      );
+    }
     const modelFiles = Object.values(MODEL_FILES).map(({ file }) => {
       const path = join(options.modelDir ?? join(root, 'data/model'), file);
       return { file: relative(root, path), sha256: sha256(readFileSync(path)) };
@@ -180,7 +190,8 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     timing('source checks');
     stopOnFailures(sourceChecks, 'the sources');
 
-    const periods = options.period ? [options.period] : await defaultPeriods(db, model, options.history ?? 3);
+    const periods = options.period ? [options.period] : await defaultPeriods(db, model, options.history ?? 3, lastEndedMonth(today));
+    if (options.period) await refuseBeforeData(db, model, options.period);
 
     // What metric values depend on besides each period's rows: the metric SQL, the engine, the
     // calendar and the macros a metric's SQL may call (local_date, fiscal_week_start…).
@@ -396,7 +407,27 @@ async function registerMacros(db: DuckDBConnection, model: Model): Promise<void>
  * The latest month every source covers within its freshness SLO (monthly
  * dumps: delivered), and the `history - 1` months before it.
  */
-async function defaultPeriods(db: DuckDBConnection, model: Model, history: number): Promise<string[]> {
+/** The month before today's: the latest a snapshot can be made of. */
+function lastEndedMonth(today: string): string {
+  const [year, month] = today.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, month - 2, 1)).toISOString().slice(0, 7);
+}
+
+/** A period before every source's first row would be a snapshot of nothing: say which months have data. */
+async function refuseBeforeData(db: DuckDBConnection, model: Model, period: string): Promise<void> {
+  const { periodEnd } = monthBounds(period);
+  const firsts = await queryRows(db, model.sources.map((s) => `SELECT ${sqlString(s.id)} AS source, strftime(min(_date), '%Y-%m-%d') AS first FROM ${tableOf(s)}`).join(' UNION ALL '));
+  const dated = firsts.filter((r) => r.first !== null).sort((a, b) => String(a.first).localeCompare(String(b.first)));
+  if (dated.length === 0 || String(dated[0]!.first) > periodEnd) {
+    const earliest = dated[0];
+    throw new ExportError(
+      `No source has a row dated on or before ${formatDay(periodEnd)}, so a snapshot of ${period} would hold no values.` +
+        (earliest ? ` The earliest row is dated ${formatDay(String(earliest.first))} (${String(earliest.source)}): give ${String(earliest.first).slice(0, 7)} or a later month.` : ''),
+    );
+  }
+}
+
+async function defaultPeriods(db: DuckDBConnection, model: Model, history: number, lastEnded: string): Promise<string[]> {
   const limits: string[] = [];
   for (const source of model.sources) {
     const [row] = await queryRows(
@@ -409,7 +440,8 @@ async function defaultPeriods(db: DuckDBConnection, model: Model, history: numbe
     if (!row?.m) throw new ExportError(`Source ${source.id} has no dated rows, so no snapshot period can be chosen. Check its files, or pass --period YYYY-MM.`);
     limits.push(String(row.m));
   }
-  const last = limits.sort()[0]!;
+  // Rows dated in the future (a clock or an extract gone wrong) must not make a month that has not ended the latest.
+  const last = [...limits, lastEnded].sort()[0]!;
   const [year, month] = last.split('-').map(Number) as [number, number];
   return Array.from({ length: history }, (_, i) => new Date(Date.UTC(year, month - 1 - (history - 1 - i), 1)).toISOString().slice(0, 7));
 }
@@ -568,7 +600,16 @@ async function writeSnapshot(db: DuckDBConnection, options: ExportOptions, perio
       effects.log(`Kept the previous snapshot ${period} as ${relative(root, keep)}.`);
       status = 'replaced';
     }
-    renameSync(temp, dir);
+    try {
+      renameSync(temp, dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      throw new ExportError(
+        `${relative(root, dir)} appeared while this export was writing it, so another export into the same folder must have made it. ` +
+          'That snapshot is kept and this copy was discarded. Run one export at a time per snapshots folder.',
+      );
+    }
     const warnings = manifest.checks.filter((c) => c.status === 'warn').length;
     effects.log(`Wrote snapshot ${period}: ${manifest.tables[0]!.rows.toLocaleString('en-GB')} metric values; ${manifest.checks.length} checks, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
     return { period, dir, status, manifest };
@@ -590,7 +631,13 @@ function readExisting(dir: string): Manifest | null {
   if (!existsSync(file)) {
     throw new ExportError(`${dir} exists but has no manifest.json, so it is not a snapshot the export made. Move it out of the snapshots folder, then run the export again.`);
   }
-  const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ExportError(`${file}: not valid JSON (${firstLines(error, 1)}); the snapshot is damaged. Restore the folder from a backup, or move it aside and run the export again to remake it.`);
+  }
+  const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     throw new ExportError(`${file} is not a manifest this version of the export understands. Move the snapshot aside or remake it with --replace.`);
   }

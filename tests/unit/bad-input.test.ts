@@ -3,7 +3,7 @@
  * key path) and what to do, and leaves every existing snapshot as it was,
  * even when the export was asked to replace it.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -29,9 +29,9 @@ beforeAll(async () => {
   before = state();
 });
 
-/** Runs the export over `files` with `modelDir`, asking to replace 2027-01; returns the error message. */
-async function failure(files: Record<string, string>, modelDir?: string): Promise<string> {
-  const error = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(files), snapshotsDir, cacheDir, modelDir, period: '2027-01', replace: true, effects: quietEffects() }).then(
+/** Runs the export over `files` with `modelDir`, asking to replace 2027-01 (or to make `period`); returns the error message. */
+async function failure(files: Record<string, string>, modelDir?: string, period = '2027-01'): Promise<string> {
+  const error = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(files), snapshotsDir, cacheDir, modelDir, period, replace: true, effects: quietEffects() }).then(
     () => null,
     (e: unknown) => e as Error,
   );
@@ -78,6 +78,32 @@ describe('bad input', () => {
     expect(message).toMatch(/finance\/weekly-report\.csv:4: could not be read/);
     expect(message).toContain('Line 4 reads: FY2026,forty-one,CAST,350,35');
     expect(message).toContain('Could not convert string "forty-one" to \'INTEGER\'');
+  });
+
+  it('a month that has not ended: refuses, with today and a month it can make', async () => {
+    // quietEffects' clock says 3 February 2027.
+    expect(await failure(TINY, undefined, '2027-02')).toBe(
+      'Period 2027-02 has not ended yet (today is 3 February 2027): its snapshot would show part of a month as if it were the whole. ' +
+        'Export it once the month is over, or give a month that has ended, such as --period 2027-01.',
+    );
+    expect(await failure(TINY, undefined, '2031-05')).toMatch(/^Period 2031-05 has not ended yet/);
+  });
+
+  it('a month before every row: refuses, naming the earliest row', async () => {
+    // The first dated row is ticket T1, opened at 23:30 UTC on 30 June 2026: 1 July in the UK.
+    expect(await failure(TINY, undefined, '2026-05')).toBe(
+      'No source has a row dated on or before 31 May 2026, so a snapshot of 2026-05 would hold no values. The earliest row is dated 1 July 2026 (support_tickets): give 2026-07 or a later month.',
+    );
+  });
+
+  it('a damaged manifest: names it and says how to recover, instead of a stack trace', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'plotline-damaged-'));
+    cpSync(snapshotsDir, copy, { recursive: true });
+    const manifest = join(copy, '2027-01', 'manifest.json');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').slice(0, 200));
+    const error = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir: copy, cacheDir: scratchCache(), period: '2027-01', effects: quietEffects() }).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(new RegExp(`^${manifest}: not valid JSON \\(.+\\); the snapshot is damaged\\. Restore the folder from a backup, or move it aside and run the export again to remake it\\.$`));
+    expect(readFileSync(manifest, 'utf8')).toHaveLength(200);
   });
 
   it('rows sharing a key with different values: refuses to guess', async () => {

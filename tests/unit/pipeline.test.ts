@@ -100,6 +100,17 @@ describe('the export on a tiny hand-made company', () => {
     expect(value('resolution_hours', 'month', 'All', '2026-07-01')).toBeCloseTo(6, 9);
   });
 
+  it("reads a timestamp written without a zone as UTC, whatever the machine's zone (these tests run in Europe/London)", async () => {
+    // CU-9 logs in at 23:30 on 30 June 2026, written without a zone: UTC, so 00:30 on 1 July in the UK.
+    const files = { ...TINY, 'casting-events/file_month=2026-07/events_0.csv': 'event_id,user_ref,event_type,occurred_at_utc,region\nc10,CU-9,login,2026-06-30 23:30:00,London' };
+    const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-snapshots-'));
+    const [naive] = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(files), snapshotsDir, cacheDir: scratchCache(), period: '2027-01', effects: quietEffects() });
+    const { value: naiveValue } = await valuesOf(naive!);
+    // Read as London time it would be 22:30 UTC, still 30 June.
+    expect(naiveValue('active_users', 'month', 'Casting', '2026-07-01')).toBe(1);
+    expect(naiveValue('active_users', 'month', 'Casting', '2026-06-01')).toBeUndefined();
+  });
+
   it('treats a ticket resolved after the snapshot ends as still open', () => {
     // January: T2 10 h, T4 30 h, T3 resolved in February (open as of 31 January).
     expect(value('tickets_opened', 'month', 'All', '2027-01-01')).toBe(3);
