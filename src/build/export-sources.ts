@@ -43,10 +43,19 @@ export async function sourceFiles(db: DuckDBConnection, root: string, sourcesDir
         'Run `npm run demo-data` for the demo extracts, or fix the pattern.',
     );
   }
-  return rows.map((row) => {
+  const files = rows.map((row) => {
     const file = String(row.file);
     return { file: relative(root, file), bytes: 0, sha256: '', delivered: deliveredMonth(source, file) };
   });
+  const undated = source.delivery ? files.filter((f) => f.delivered === null) : [];
+  if (undated.length > 0) {
+    throw new ExportError(
+      `${undated[0]!.file}${undated.length > 1 ? ` (and ${countOf(undated.length - 1, 'other file')})` : ''}: the name does not match the delivery pattern ${source.delivery!.pattern} ` +
+        `of source ${source.id} (${where('sources', ['sources', index, 'delivery', 'pattern'])}), so the export cannot tell which month it was delivered in. ` +
+        'Rename the file to match, move it out of the folder, or fix the pattern.',
+    );
+  }
+  return files;
 }
 
 /**
@@ -90,6 +99,7 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
   const delivered = source.delivery
     ? `regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 1) || '-' || regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 2)`
     : 'NULL::VARCHAR';
+  if (source.format === 'csv') await checkHeaders(root, source, files, where, index);
   // The row's UK date is computed as the rows stream in (its SQL may use the merged, renamed columns).
   const load = `CREATE OR REPLACE TABLE ${tableOf(source)} AS
       SELECT *, ${source.time.date} AS _date FROM (SELECT ${columns.join(', ')}, ${delivered} AS _delivered FROM ${reader})`;
@@ -106,6 +116,26 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
     throw new ExportError(
       `${location}: could not be read as source ${source.id} declares it (${where('sources', ['sources', index, 'columns'])}).\n` +
         `${detail}\nFix the file, or the source's columns if the extract changed shape.`,
+    );
+  }
+}
+
+/**
+ * Every declared column (or one of its old names) in every file's header:
+ * files are read by column name, so a column missing from one file would
+ * otherwise be empty for all of that file's rows. Names match as DuckDB
+ * matches them, ignoring case.
+ */
+async function checkHeaders(root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
+  for (const { file } of files) {
+    const header = (await readFirstLine(join(root, file))).replace(/^\uFEFF/, '');
+    const names = new Set(header.split(source.csv?.delimiter ?? ',').map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase()));
+    const missing = source.columns.filter((c) => ![c.name, ...c.renamedFrom].some((name) => names.has(name.toLowerCase())));
+    if (missing.length === 0) continue;
+    const described = missing.map((c) => `"${c.name}"${c.renamedFrom.length > 0 ? ` (or its old name ${c.renamedFrom.map((n) => `"${n}"`).join(', ')})` : ''}`);
+    throw new ExportError(
+      `${file}:1: no column ${described.join(', ')}, which source ${source.id} declares (${where('sources', ['sources', index, 'columns'])}). The header reads: ${header.slice(0, 200)}\n` +
+        `Fix the file${source.csv?.delimiter ? ` (columns separated by "${source.csv.delimiter}")` : ''}; or, if the column was renamed, list its old name under renamedFrom.`,
     );
   }
 }
@@ -179,6 +209,8 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
   // A dump source repeats its rows in every delivery: keys are unique within one.
   const key = [...source.primaryKey, ...(source.delivery?.use === 'latest' ? ['_delivered'] : [])].map(sqlIdentifier);
   const bounded = source.columns.filter((c) => c.min !== undefined);
+  // Floating-point columns can hold NaN and infinity, which pass a min check and poison every sum.
+  const floating = source.columns.filter((c) => /^(DOUBLE|FLOAT|REAL|FLOAT4|FLOAT8)$/i.test(c.type));
   const nullable = source.columns.filter((c) => !source.primaryKey.includes(c.name) && !c.personal);
   const keyed = `${table} WHERE ${key.map((k) => `${k} IS NOT NULL`).join(' AND ')}`;
   const hashed = `hash(${key.join(', ')})`;
@@ -195,7 +227,8 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
     unique = { name: 'keys are unique', source: name, status: 'pass', detail: `${source.primaryKey.join(', ')} is unique` };
   } else {
     // Rows outside the suspects have keys (and rows) of their own, so comparing the suspects decides.
-    const columns = [...source.columns.map((c) => sqlIdentifier(c.name)), '_delivered'].join(', ');
+    // The same row delivered again in a later file is a duplicate too (the first delivery is kept).
+    const columns = source.columns.map((c) => sqlIdentifier(c.name)).join(', ');
     const [distinctRows] = await queryRows(db, `SELECT count(*) AS n FROM (SELECT DISTINCT ${columns} FROM _suspects)`);
     const [distinctKeys] = await queryRows(db, `SELECT count(DISTINCT (${key.join(', ')})) AS n FROM _suspects`);
     if (Number(distinctRows?.n) === Number(distinctKeys?.n)) {
@@ -206,7 +239,7 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
       unique = { name: 'keys are unique', source: name, status: 'warn', detail: `${countOf(duplicateCount, 'exact duplicate row was', 'exact duplicate rows were')} dropped (same ${source.primaryKey.join(', ')} and same values).` };
     } else {
       const conflicting = Number(distinctRows?.n) - Number(distinctKeys?.n);
-      unique = { name: 'keys are unique', source: name, status: 'fail', detail: `${countOf(conflicting, 'row shares', 'rows share')} a ${source.primaryKey.join(', ')} with another row but ${conflicting === 1 ? 'differs' : 'differ'} from it; the export cannot tell which is right. Fix the extract.` };
+      unique = { name: 'keys are unique', source: name, status: 'fail', detail: `${countOf(conflicting, 'row shares its', 'rows share their')} ${source.primaryKey.join(', ')} with another row but ${conflicting === 1 ? 'differs' : 'differ'} from it; the export cannot tell which is right. Fix the extract.` };
     }
   }
   await db.run('DROP TABLE _repeated_hashes');
@@ -216,6 +249,8 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
   const [stats] = await queryRows(
     db,
     `SELECT count(*) FILTER (WHERE ${key.map((k) => `${k} IS NULL`).join(' OR ')}) AS null_keys,
+            count(*) FILTER (WHERE _date IS NULL) AS undated,
+            ${floating.map((c, i) => `count(*) FILTER (WHERE isnan(${sqlIdentifier(c.name)}) OR isinf(${sqlIdentifier(c.name)})) AS unreal_${i},`).join('\n')}
             ${bounded.map((c, i) => `count(*) FILTER (WHERE ${sqlIdentifier(c.name)} < ${c.min}) AS low_${i}, min(${sqlIdentifier(c.name)}) FILTER (WHERE ${sqlIdentifier(c.name)} < ${c.min}) AS lowest_${i},`).join('\n')}
             ${nullable.map((c, i) => `count(*) FILTER (WHERE ${sqlIdentifier(c.name)} IS NULL) AS empty_${i},`).join('\n')}
             ${source.delivery ? "count(*) FILTER (WHERE strftime(_date, '%Y-%m') < _delivered)" : 'NULL'} AS late
@@ -230,6 +265,34 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
   });
 
   checks.push(unique);
+
+  const undated = Number(stats?.undated);
+  let undatedWhere = '';
+  if (undated > 0 && source.delivery) {
+    const deliveries = await queryRows(db, `SELECT _delivered AS month, count(*) AS n FROM ${table} WHERE _date IS NULL GROUP BY ALL ORDER BY month LIMIT 6`);
+    undatedWhere = ` (in the files delivered ${deliveries.map((d) => `${String(d.month)}: ${countOf(Number(d.n), 'row')}`).join('; ')})`;
+  }
+  checks.push({
+    name: 'dates are present',
+    source: name,
+    status: undated === 0 ? 'pass' : 'fail',
+    detail:
+      undated === 0
+        ? 'every row has a date'
+        : `${countOf(undated, 'row has', 'rows have')} no date: ${source.time.date} is empty${undatedWhere}, so ${undated === 1 ? 'it' : 'they'} would count in no period. ` +
+          'Fix the extract, or the column names if the file changed shape.',
+  });
+
+  for (const [i, column] of floating.entries()) {
+    const n = Number(stats?.[`unreal_${i}`]);
+    if (n === 0) continue;
+    checks.push({
+      name: `${column.name} is a number`,
+      source: name,
+      status: 'fail',
+      detail: `${countOf(n, 'row has', 'rows have')} NaN or infinity in ${column.name}, which no sum or average survives; fix the extract.`,
+    });
+  }
 
   for (const [i, column] of bounded.entries()) {
     const n = Number(stats?.[`low_${i}`]);

@@ -106,11 +106,40 @@ describe('bad input', () => {
     expect(readFileSync(manifest, 'utf8')).toHaveLength(200);
   });
 
+  it('a file whose name does not match the delivery pattern: names it and the pattern', async () => {
+    const message = await failure({ ...TINY, 'casting-events/archive/events_0.csv': TINY['casting-events/file_month=2027-01/events_0.csv']! });
+    expect(message).toMatch(
+      /casting-events\/archive\/events_0\.csv: the name does not match the delivery pattern file_month=\(\\d\{4\}\)-\(\\d\{2\}\) of source casting_events \(data\/model\/sources\.yaml:\d+\), so the export cannot tell which month it was delivered in\. Rename the file to match, move it out of the folder, or fix the pattern\.$/,
+    );
+  });
+
+  it('a column missing from one file of several: names the file, the column and its old name', async () => {
+    const file = 'casting-events/file_month=2027-01/events_0.csv';
+    const message = await failure(withFile(file, TINY[file]!.replace('event_type,occurred_at_utc,region', 'event_type,occurred_at,region')));
+    expect(message).toMatch(new RegExp(`${file.replaceAll('.', '\\.')}:1: no column "occurred_at_utc" \\(or its old name "timestamp"\\), which source casting_events declares \\(data/model/sources\\.yaml:\\d+\\)\\.`));
+    expect(message).toContain('The header reads: event_id,user_ref,event_type,occurred_at,region');
+  });
+
+  it('rows without a date: fail, naming the delivery, instead of counting in no period', async () => {
+    const file = 'casting-events/file_month=2027-01/events_0.csv';
+    const message = await failure(withFile(file, `${TINY[file]}\nc10,CU-4,login,,London\nc11,CU-4,login,,London`));
+    expect(message).toBe(
+      'The export stopped: the sources failed a check, so no snapshot was written or changed.\n' +
+        '  casting_events: 2 rows have no date: local_date(occurred_at_utc) is empty (in the files delivered 2027-01: 2 rows), so they would count in no period. Fix the extract, or the column names if the file changed shape.',
+    );
+  });
+
+  it('NaN or infinity in a number column: fails (NaN passes a min check and poisons every sum)', async () => {
+    const message = await failure(withFile('finance/weekly-report.csv', `${TINY['finance/weekly-report.csv']}\nFY2026,42,CAST,NaN,10\nFY2026,42,PROD,1e400,inf`));
+    expect(message).toContain('finance_weekly: 2 rows have NaN or infinity in Revenue (£), which no sum or average survives; fix the extract.');
+    expect(message).toContain('finance_weekly: 1 row has NaN or infinity in Costs (£), which no sum or average survives; fix the extract.');
+  });
+
   it('rows sharing a key with different values: refuses to guess', async () => {
     const message = await failure(withFile('production-events/PROD_EXPORT_202701.csv', `${TINY['production-events/PROD_EXPORT_202701.csv']}\n4;P#2;CREW_BOOKED;04/01/2027;Wales`));
     expect(message).toBe(
       'The export stopped: the sources failed a check, so no snapshot was written or changed.\n' +
-        '  production_events: 1 row shares a id with another row but differs from it; the export cannot tell which is right. Fix the extract.',
+        '  production_events: 1 row shares its id with another row but differs from it; the export cannot tell which is right. Fix the extract.',
     );
   });
 

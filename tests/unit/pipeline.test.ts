@@ -148,8 +148,10 @@ describe('the export on a tiny hand-made company', () => {
     });
   });
 
+  const detailOf = (source: string, name: string) => result.manifest.checks.find((c) => c.source === source && c.name === name)?.detail;
+
   it('words freshness, gaps, months and jumps for readers: en-GB dates and months, counts that agree', () => {
-    const detail = (source: string, name: string) => result.manifest.checks.find((c) => c.source === source && c.name === name)?.detail;
+    const detail = detailOf;
     // Casting's latest row is 6 January; the period ends on 31 January: 25 days, against an SLO of 3.
     expect(detail('casting_events', 'freshness')).toBe('latest row 6 January 2027, 25 days before the period ends (SLO: within 3 days); the SLO is broken.');
     // Ranges as en-GB dates read them: '3 – 4 January 2027', with thin spaces round the dash.
@@ -162,6 +164,20 @@ describe('the export on a tiny hand-made company', () => {
     expect(detail('bookings', 'completeness')).toBe('every month present: All 2, Casting 2, Production 2 (SLO 100%).');
     // Bookings: 1 in December, 2 in January.
     expect(detail('bookings', 'sudden jump')).toBe('up 100% in January 2027 on the month before; worth a look before publishing.');
+  });
+
+  it('drops a row delivered again, unchanged, in a later file: counted once, from its first delivery', async () => {
+    const later = 'casting-events/file_month=2027-01/events_0.csv';
+    // CU-1's booking of 31 December (c3), sent again in January's file.
+    const files = { ...TINY, [later]: `${TINY[later]}\nc3,CU-1,booking_confirmed,2026-12-31T23:30:00Z,London` };
+    const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-snapshots-'));
+    const [again] = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(files), snapshotsDir, cacheDir: scratchCache(), period: '2027-01', effects: quietEffects() });
+    expect(again!.manifest.checks.find((c) => c.source === 'casting_events' && c.name === 'keys are unique')?.detail).toBe('1 exact duplicate row was dropped (same event_id and same values).');
+    // Kept from December's file, so not a late row either.
+    expect(again!.manifest.checks.find((c) => c.source === 'casting_events' && c.name === 'late rows')?.detail).toBe(detailOf('casting_events', 'late rows'));
+    const { value: againValue } = await valuesOf(again!);
+    expect(againValue('bookings', 'month', 'Casting', '2026-12-01')).toBe(1);
+    expect(againValue('bookings', 'week', 'Casting', '2026-12-28')).toBe(2);
   });
 
   it('publishes no breakdown cell smaller than the minimum group size (5 people by default)', () => {
