@@ -37,6 +37,17 @@ export async function buildFacts(db: DuckDBConnection, model: Model, where: Load
     } catch (error) {
       throw new ExportError(`${where('facts', ['facts', index, 'sql'])}  facts[${index}].sql (${fact.id}): DuckDB could not run it.\n  ${firstLines(error).replaceAll('\n', '\n  ')}`);
     }
+    const columns = (await queryRows(db, `DESCRIBE ${factTable(fact)}`)).map((c) => String(c.column_name));
+    for (const [j, dimension] of fact.dimensions.entries()) {
+      if (!columns.includes(dimension.column)) {
+        throw new ExportError(
+          `${where('facts', ['facts', index, 'dimensions', j, 'column'])}  facts[${index}].dimensions[${j}].column: the fact ${fact.id} has no column "${dimension.column}". Its columns: ${columns.join(', ')}.`,
+        );
+      }
+    }
+    if (fact.entity && !columns.includes(fact.entity)) {
+      throw new ExportError(`${where('facts', ['facts', index, 'entity'])}  facts[${index}].entity: the fact ${fact.id} has no column "${fact.entity}". Its columns: ${columns.join(', ')}.`);
+    }
     const stray = await queryRows(db, `SELECT DISTINCT business_line AS line FROM ${factTable(fact)} WHERE business_line IS NULL OR business_line NOT IN (${lines.map(sqlString).join(', ')}) LIMIT 5`);
     if (stray.length > 0) {
       throw new ExportError(
@@ -185,13 +196,17 @@ async function run(db: DuckDBConnection, model: Model, where: LoadedModel['where
     for (const metric of metrics) {
       const fact = model.facts.find((f) => f.id === metric.source)!;
       try {
-        await db.run(`SELECT (${metric.expression})::DOUBLE FROM ${factTable(fact)}${metric.filter ? ` WHERE ${metric.filter}` : ''} LIMIT 0`);
+        // Grouped as the export groups, so an expression that is not an aggregate fails here too.
+        await db.run(`SELECT business_line, (${metric.expression})::DOUBLE FROM ${factTable(fact)}${metric.filter ? ` WHERE ${metric.filter}` : ''} GROUP BY business_line LIMIT 0`);
       } catch (own) {
         const index = model.metrics.indexOf(metric);
         const columns = (await queryRows(db, `DESCRIBE ${factTable(fact)}`)).map((c) => String(c.column_name));
+        const notAggregate = /must appear in the GROUP BY clause|must be part of an aggregate/i.test(String((own as Error).message ?? own));
         throw new ExportError(
           `${where('metrics', ['metrics', index, metric.filter ? 'filter' : 'expression'])}  metrics[${index}] (${metric.id}): DuckDB cannot compute it over ${fact.id}.\n` +
-            `  ${firstLines(own, 3).replaceAll('\n', '\n  ')}\n  Columns of ${fact.id}: ${columns.join(', ')}.`,
+            `  ${firstLines(own, 3).replaceAll('\n', '\n  ')}\n` +
+            (notAggregate ? `  A metric is one number per period: write an aggregate over the period's rows, such as count(*) or sum(revenue).\n` : '') +
+            `  Columns of ${fact.id}: ${columns.join(', ')}.`,
         );
       }
     }

@@ -179,6 +179,21 @@ describe('bad input', () => {
     expect(lineOf(recent, 'metrics.yaml', later)).toContain("getvariable('period_end')");
   });
 
+  it("a dimension naming a column the fact does not have: names the key path and the fact's columns", async () => {
+    const modelDir = modelWith('facts.yaml', (t) => t.replace('{ id: region, column: region, label: Region }', '{ id: region, column: regoin, label: Region }'));
+    const message = await failure(TINY, modelDir);
+    expect(message).toMatch(/facts\.yaml:\d+ {2}facts\[0\]\.dimensions\[0\]\.column: the fact events has no column "regoin"\. Its columns: date, business_line, user_id, event_type, region\.$/);
+    expect(lineOf(modelDir, 'facts.yaml', message)).toContain('column: regoin');
+  });
+
+  it('a metric expression that is not an aggregate: names the metric and says to write one', async () => {
+    const modelDir = modelWith('metrics.yaml', (t) => t.replace("expression: count(*) FILTER (WHERE event_type = 'booking')\n", "expression: CASE WHEN event_type = 'booking' THEN 1 ELSE 0 END\n"));
+    const message = await failure(TINY, modelDir);
+    expect(message).toMatch(/^.*metrics\.yaml:\d+ {2}metrics\[0\] \(bookings\): DuckDB cannot compute it over events\./);
+    expect(message).toContain("A metric is one number per period: write an aggregate over the period's rows, such as count(*) or sum(revenue).");
+    expect(lineOf(modelDir, 'metrics.yaml', message)).toContain('CASE WHEN');
+  });
+
   it('an unknown dimension: names the key path and the dimensions the source has', async () => {
     const modelDir = modelWith('metrics.yaml', (t) => t.replace('    dimensions: [region]\n    targets: [{ value: 5200', '    dimensions: [channel]\n    targets: [{ value: 5200'));
     const message = await failure(TINY, modelDir);
