@@ -403,10 +403,6 @@ async function registerMacros(db: DuckDBConnection, model: Model): Promise<void>
   await db.run(`SET VARIABLE period_end = DATE '2100-01-01'`);
 }
 
-/**
- * The latest month every source covers within its freshness SLO (monthly
- * dumps: delivered), and the `history - 1` months before it.
- */
 /** The month before today's: the latest a snapshot can be made of. */
 function lastEndedMonth(today: string): string {
   const [year, month] = today.split('-').map(Number) as [number, number];
@@ -427,6 +423,11 @@ async function refuseBeforeData(db: DuckDBConnection, model: Model, period: stri
   }
 }
 
+/**
+ * The latest month every source covers within its freshness SLO (monthly
+ * dumps: delivered), and the `history - 1` months before it.
+ * `lastEnded` caps it.
+ */
 async function defaultPeriods(db: DuckDBConnection, model: Model, history: number, lastEnded: string): Promise<string[]> {
   const limits: string[] = [];
   for (const source of model.sources) {
