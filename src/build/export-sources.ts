@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { countOf, formatDay, formatDayRange } from '../lib/format.ts';
+import { countOf, days, formatDay, formatDayRange } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
 import type { Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
@@ -341,7 +341,7 @@ export async function sourceTimeliness(
     name: 'freshness',
     source: source.id,
     status: fresh ? 'pass' : 'warn',
-    detail: latest === null ? 'no rows yet' : `latest row ${formatDay(latest)}, ${countOf(lagDays ?? 0, 'day')} before the period ends (SLO: within ${countOf(source.slo.freshnessDays, 'day')})${fresh ? '' : '; the SLO is broken'}.`,
+    detail: latest === null ? 'no rows yet' : `latest row ${formatDay(latest)}, ${days(lagDays ?? 0)} before the period ends (SLO: within ${days(source.slo.freshnessDays)})${fresh ? '' : '; the SLO is broken'}.`,
   });
   if (source.slo.expected === 'monthly') {
     checks.push({ name: 'completeness', source: source.id, status: 'pass', detail: 'monthly dump; the latest delivered file is used' });

@@ -102,6 +102,14 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
   if (options.history !== undefined && !(Number.isInteger(options.history) && options.history > 0)) {
     throw new ExportError(`history must be a whole number of months above 0, not ${options.history}.`);
   }
+  if (options.period && !PERIOD.test(options.period)) throw new ExportError(`Period "${options.period}" is not a month. Give it as YYYY-MM, for example --period 2026-09.`);
+  const today = effects.now().toISOString().slice(0, 10);
+  if (options.period && monthBounds(options.period).periodEnd >= today) {
+    throw new ExportError(
+      `Period ${options.period} has not ended yet (today is ${formatDay(today)}): its snapshot would show part of a month as if it were the whole. ` +
+        `Export it once the month is over, or give a month that has ended, such as --period ${lastEndedMonth(today)}.`,
+    );
+  }
   const loaded = loadModel(root, options.modelDir);
   const { model } = loaded;
   const { scratch, finish } = startRun(options.snapshotsDir);
@@ -126,14 +134,6 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     await registerMacros(db, model);
     const files = new Map<string, SourceFile[]>();
     for (const [index, source] of model.sources.entries()) files.set(source.id, await sourceFiles(db, root, options.sourcesDir, source, loaded.where, index));
-    if (options.period && !PERIOD.test(options.period)) throw new ExportError(`Period "${options.period}" is not a month. Give it as YYYY-MM, for example --period 2026-09.`);
-    const today = effects.now().toISOString().slice(0, 10);
-    if (options.period && monthBounds(options.period).periodEnd >= today) {
-      throw new ExportError(
-        `Period ${options.period} has not ended yet (today is ${formatDay(today)}): its snapshot would show part of a month as if it were the whole. ` +
-          `Export it once the month is over, or give a month that has ended, such as --period ${lastEndedMonth(today)}.`,
-      );
-    }
     const modelFiles = Object.values(MODEL_FILES).map(({ file }) => {
       const path = join(options.modelDir ?? join(root, 'data/model'), file);
       return { file: relative(root, path), sha256: sha256(readFileSync(path)) };

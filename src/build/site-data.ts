@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { countOf, formatChange, formatMonth, formatRelativeChange, formatValue } from '../lib/format.ts';
+import { formatChange, formatMonth, formatRelativeChange, formatValue } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
 import { latestSchema } from '../lib/manifest.ts';
 import type { Metric, Model, RELATIONS } from '../lib/model-schema.ts';
@@ -126,11 +126,6 @@ const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'sho
 /** "30 Oct 2026". */
 export function formatShortDate(date: Date): string {
   return shortDate.format(date);
-}
-
-/** "1 day", "3 days", "1,200 days". */
-export function days(n: number): string {
-  return countOf(n, 'day');
 }
 
 /** "+4.5%" for counts, money, ratios and hours; "+1.2 pts" for shares. */

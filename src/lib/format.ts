@@ -109,6 +109,11 @@ export function countOf(n: number, singular: string, plural = `${singular}s`): s
   return `${count.format(n)} ${Math.abs(n) === 1 ? singular : plural}`;
 }
 
+/** "1 day", "3 days", "1,200 days". */
+export function days(n: number): string {
+  return countOf(n, 'day');
+}
+
 /** "October 2026" from "2026-10". */
 export function formatPeriod(period: string): string {
   return formatLongMonth(new Date(`${period}-01T00:00:00Z`));
