@@ -269,8 +269,9 @@ test('decisions: every Decision in the stories, newest first, with its metric an
       await expect(item.locator('[data-value-from]')).toHaveText(formatValue(from.value, unit));
       await expect(item.locator('[data-change]')).toHaveText(change(d.metric, to.value, from.value));
     } else {
-      // Decided after the latest data: nothing to compare yet, and the page says so.
-      await expect(item).toContainText(`No data since yet: the latest is ${monthName(to.month)}`);
+      // Decided in or after the latest month with data: nothing to compare yet, and the page says which.
+      const when = to.month === d.date.slice(0, 7) ? 'is the month of the decision' : 'is before the decision';
+      await expect(item.locator('.movement')).toHaveText(`Too early to tell: the latest month with data, ${monthName(to.month)} (${formatValue(to.value, unit)}), ${when}.`);
     }
   }
 });
