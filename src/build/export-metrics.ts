@@ -27,13 +27,17 @@ type Check = Manifest['checks'][number];
 
 export const factTable = (fact: Fact) => sqlIdentifier(`fact_${fact.id}`);
 
-/** Materialises each fact for the current period; a failing SQL or a stray business line names the fact. */
-export async function buildFacts(db: DuckDBConnection, model: Model, where: LoadedModel['where']): Promise<void> {
+/**
+ * Materialises each fact for the current period; a failing SQL or a stray
+ * business line names the fact. With `bindOnly`, each fact is a view instead
+ * and its rows are not read: only its SQL and columns are checked.
+ */
+export async function buildFacts(db: DuckDBConnection, model: Model, where: LoadedModel['where'], { bindOnly = false } = {}): Promise<void> {
   const lines = model.calendar.businessLines.map((l) => l.id);
   for (const [index, fact] of model.facts.entries()) {
     try {
       // In memory (spilling to disk when large): a fact lives for one period.
-      await db.run(`CREATE OR REPLACE TEMP TABLE ${factTable(fact)} AS SELECT * FROM (${fact.sql}) WHERE date <= getvariable('period_end')`);
+      await db.run(`CREATE OR REPLACE TEMP ${bindOnly ? 'VIEW' : 'TABLE'} ${factTable(fact)} AS SELECT * FROM (${fact.sql}) WHERE date <= getvariable('period_end')`);
     } catch (error) {
       throw new ExportError(`${where('facts', ['facts', index, 'sql'])}  facts[${index}].sql (${fact.id}): DuckDB could not run it.\n  ${firstLines(error).replaceAll('\n', '\n  ')}`);
     }
@@ -48,6 +52,7 @@ export async function buildFacts(db: DuckDBConnection, model: Model, where: Load
     if (fact.entity && !columns.includes(fact.entity)) {
       throw new ExportError(`${where('facts', ['facts', index, 'entity'])}  facts[${index}].entity: the fact ${fact.id} has no column "${fact.entity}". Its columns: ${columns.join(', ')}.`);
     }
+    if (bindOnly) continue;
     const stray = await queryRows(db, `SELECT DISTINCT business_line AS line FROM ${factTable(fact)} WHERE business_line IS NULL OR business_line NOT IN (${lines.map(sqlString).join(', ')}) LIMIT 5`);
     if (stray.length > 0) {
       throw new ExportError(
@@ -192,25 +197,53 @@ async function run(db: DuckDBConnection, model: Model, where: LoadedModel['where
   try {
     await db.run(`INSERT INTO metric_values ${sql}`);
   } catch (error) {
-    // Find the metric whose expression fails on its own, to name it.
-    for (const metric of metrics) {
-      const fact = model.facts.find((f) => f.id === metric.source)!;
+    await explainFailure(db, model, where, metrics);
+    throw error;
+  }
+}
+
+/**
+ * Checks that every metric of the model can be computed over its fact,
+ * without computing anything: the facts become views over the sources (as
+ * they stand for the period set in `period_end`) and each metric query is
+ * only prepared, so DuckDB binds it but reads no rows. For a run that keeps
+ * every snapshot: a model edited since would otherwise fail only when the
+ * next month is exported.
+ */
+export async function bindMetrics(db: DuckDBConnection, model: Model, where: LoadedModel['where']): Promise<void> {
+  await buildFacts(db, model, where, { bindOnly: true });
+  for (const fact of model.facts) {
+    const metrics = model.metrics.filter((m) => m.source === fact.id);
+    for (const query of factQueries(factTable(fact), fact, metrics, model.calendar.privacy.minimumGroupSize, { folded: true })) {
       try {
-        // Grouped as the export groups, so an expression that is not an aggregate fails here too.
-        await db.run(`SELECT business_line, (${metric.expression})::DOUBLE FROM ${factTable(fact)}${metric.filter ? ` WHERE ${metric.filter}` : ''} GROUP BY business_line LIMIT 0`);
-      } catch (own) {
-        const index = model.metrics.indexOf(metric);
-        const columns = (await queryRows(db, `DESCRIBE ${factTable(fact)}`)).map((c) => String(c.column_name));
-        const notAggregate = /must appear in the GROUP BY clause|must be part of an aggregate/i.test(String((own as Error).message ?? own));
-        throw new ExportError(
-          `${where('metrics', ['metrics', index, metric.filter ? 'filter' : 'expression'])}  metrics[${index}] (${metric.id}): DuckDB cannot compute it over ${fact.id}.\n` +
-            `  ${firstLines(own, 3).replaceAll('\n', '\n  ')}\n` +
-            (notAggregate ? `  A metric is one number per period: write an aggregate over the period's rows, such as count(*) or sum(revenue).\n` : '') +
-            `  Columns of ${fact.id}: ${columns.join(', ')}.`,
-        );
+        (await db.prepare(query.sql)).destroySync();
+      } catch (error) {
+        await explainFailure(db, model, where, query.metrics);
+        throw error;
       }
     }
-    throw error;
+  }
+  for (const fact of model.facts) await db.run(`DROP VIEW IF EXISTS ${factTable(fact)}`);
+}
+
+/** Finds the metric whose expression fails on its own, to name it in an ExportError; returns when none does. */
+async function explainFailure(db: DuckDBConnection, model: Model, where: LoadedModel['where'], metrics: Metric[]): Promise<void> {
+  for (const metric of metrics) {
+    const fact = model.facts.find((f) => f.id === metric.source)!;
+    try {
+      // Grouped as the export groups, so an expression that is not an aggregate fails here too.
+      await db.run(`SELECT business_line, (${metric.expression})::DOUBLE FROM ${factTable(fact)}${metric.filter ? ` WHERE ${metric.filter}` : ''} GROUP BY business_line LIMIT 0`);
+    } catch (own) {
+      const index = model.metrics.indexOf(metric);
+      const columns = (await queryRows(db, `DESCRIBE ${factTable(fact)}`)).map((c) => String(c.column_name));
+      const notAggregate = /must appear in the GROUP BY clause|must be part of an aggregate/i.test(String((own as Error).message ?? own));
+      throw new ExportError(
+        `${where('metrics', ['metrics', index, metric.filter ? 'filter' : 'expression'])}  metrics[${index}] (${metric.id}): DuckDB cannot compute it over ${fact.id}.\n` +
+          `  ${firstLines(own, 3).replaceAll('\n', '\n  ')}\n` +
+          (notAggregate ? `  A metric is one number per period: write an aggregate over the period's rows, such as count(*) or sum(revenue).\n` : '') +
+          `  Columns of ${fact.id}: ${columns.join(', ')}.`,
+      );
+    }
   }
 }
 

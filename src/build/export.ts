@@ -11,6 +11,8 @@
  * - Writing is atomic (a temporary folder renamed into place). An existing
  *   snapshot is history: kept as it is, remade only with `replace` (the old
  *   one then moves to .replaced/), and left alone when its inputs are unchanged.
+ *   A run that keeps every snapshot still binds the model's metric SQL (see
+ *   bindMetrics), so a broken edit fails now rather than next month.
  * - A run with nothing to do stops after hashing the files, before loading
  *   them: without --period, when the model and every source file are as the
  *   last such run into the same folder found them and its snapshots are all
@@ -34,7 +36,7 @@ import { MODEL_FILES, type Model } from '../lib/model-schema.ts';
 import { fiscalWeekStartSql } from './calendar.ts';
 import { openDatabase, queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { startRun } from './export-leftovers.ts';
-import { buildFacts, checkMetrics, computeMetrics, factTable, fingerprintFacts, type Reuse } from './export-metrics.ts';
+import { bindMetrics, buildFacts, checkMetrics, computeMetrics, factTable, fingerprintFacts, type Reuse } from './export-metrics.ts';
 import { checkSource, checksumFiles, ExportError, firstLines, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
 import { type LoadedModel, loadModel } from './model.ts';
 import { localDateMacroSql } from './time-zone.ts';
@@ -237,6 +239,12 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
       const written = await writeSnapshot(db, options, period, manifest, existing !== null);
       results.push(written);
       previous = await keepForReuse(db, cache, written, metricsKey, effects);
+    }
+    // Every snapshot kept, none made: the model may have changed since, so its SQL is still checked (binding only).
+    if (results.length > 0 && results.every((r) => r.status === 'kept' || r.status === 'unchanged') && results.some((r) => r.status === 'kept')) {
+      await periodViews(db, model, periods.at(-1)!);
+      await bindMetrics(db, model, loaded.where);
+      timing('model SQL checked (nothing computed)');
     }
     finishFolder(options.snapshotsDir, cache);
     if (!options.period) {
@@ -447,6 +455,21 @@ async function defaultPeriods(db: DuckDBConnection, model: Model, history: numbe
   return Array.from({ length: history }, (_, i) => new Date(Date.UTC(year, month - 1 - (history - 1 - i), 1)).toISOString().slice(0, 7));
 }
 
+/** Each source as a view of what a snapshot of `period` sees: rows dated up to its end, from files delivered by then; `period_end` set. */
+async function periodViews(db: DuckDBConnection, model: Model, period: string): Promise<void> {
+  const { periodEnd } = monthBounds(period);
+  await db.run(`SET VARIABLE period_end = DATE ${sqlString(periodEnd)}`);
+  for (const source of model.sources) {
+    const table = tableOf(source);
+    const delivered = !source.delivery
+      ? 'TRUE'
+      : source.delivery.use === 'latest'
+        ? `_delivered = (SELECT max(_delivered) FROM ${table} WHERE _delivered <= ${sqlString(period)})`
+        : `_delivered <= ${sqlString(period)}`;
+    await db.run(`CREATE OR REPLACE VIEW ${sqlIdentifier(source.id)} AS SELECT * FROM ${table} WHERE _date <= DATE ${sqlString(periodEnd)} AND ${delivered}`);
+  }
+}
+
 async function computePeriod(
   db: DuckDBConnection,
   { model, where }: LoadedModel,
@@ -465,17 +488,7 @@ async function computePeriod(
   },
 ): Promise<Manifest> {
   const { periodStart, periodEnd } = monthBounds(period);
-  await db.run(`SET VARIABLE period_end = DATE ${sqlString(periodEnd)}`);
-  for (const source of model.sources) {
-    const table = tableOf(source);
-    const delivered = !source.delivery
-      ? 'TRUE'
-      : source.delivery.use === 'latest'
-        ? `_delivered = (SELECT max(_delivered) FROM ${table} WHERE _delivered <= ${sqlString(period)})`
-        : `_delivered <= ${sqlString(period)}`;
-    // A snapshot sees rows dated up to its end, from files delivered by then.
-    await db.run(`CREATE OR REPLACE VIEW ${sqlIdentifier(source.id)} AS SELECT * FROM ${table} WHERE _date <= DATE ${sqlString(periodEnd)} AND ${delivered}`);
-  }
+  await periodViews(db, model, period);
   const checks = [...sourceChecks];
   const sources: Manifest['sources'] = [];
   for (const source of model.sources) {

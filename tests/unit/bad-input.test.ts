@@ -3,7 +3,7 @@
  * key path) and what to do, and leaves every existing snapshot as it was,
  * even when the export was asked to replace it.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -192,6 +192,36 @@ describe('bad input', () => {
     expect(message).toMatch(/^.*metrics\.yaml:\d+ {2}metrics\[0\] \(bookings\): DuckDB cannot compute it over events\./);
     expect(message).toContain("A metric is one number per period: write an aggregate over the period's rows, such as count(*) or sum(revenue).");
     expect(lineOf(modelDir, 'metrics.yaml', message)).toContain('CASE WHEN');
+  });
+
+  it('a model broken after every snapshot was made: found by a run that keeps them all and computes nothing', async () => {
+    const sourcesDir = writeSources();
+    const kept = { root: ROOT, sourcesDir, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-kept-')), cacheDir: scratchCache(), history: 1 };
+    const [made] = await exportSnapshots({ ...kept, effects: quietEffects() });
+    const files = () =>
+      readdirSync(kept.snapshotsDir, { recursive: true, encoding: 'utf8' })
+        .sort()
+        .map((f) => [f, statSync(join(kept.snapshotsDir, f)).isFile() ? readFileSync(join(kept.snapshotsDir, f)) : null]);
+    const madeFiles = files();
+    const run = async (modelDir: string) => {
+      const outcome = await exportSnapshots({ ...kept, modelDir, effects: quietEffects() }).then(
+        (results) => results.map((r) => `${r.period} ${r.status}`),
+        (e: unknown) => (e as Error).message,
+      );
+      expect(files()).toEqual(madeFiles);
+      return outcome;
+    };
+    // A harmless edit: the snapshot is kept as history, so no metric is computed.
+    expect(await run(modelWith('metrics.yaml', (t) => t.replace('expression: sum(revenue)', 'expression: sum(revenue) + 0')))).toEqual([`${made!.period} kept`]);
+    // Broken edits are still found, with the message a computing run gives.
+    const unknownColumn = modelWith('metrics.yaml', (t) => t.replace('expression: sum(revenue)', 'expression: sum(revenu)'));
+    const message = String(await run(unknownColumn));
+    expect(message).toMatch(/metrics\.yaml:\d+ {2}metrics\[9\] \(revenue\): DuckDB cannot compute it over finance\./);
+    expect(lineOf(unknownColumn, 'metrics.yaml', message)).toContain('expression: sum(revenu)');
+    const notAggregate = await run(modelWith('metrics.yaml', (t) => t.replace("expression: count(*) FILTER (WHERE event_type = 'booking')\n", "expression: CASE WHEN event_type = 'booking' THEN 1 ELSE 0 END\n")));
+    expect(notAggregate).toMatch(/metrics\.yaml:\d+ {2}metrics\[0\] \(bookings\): DuckDB cannot compute it over events\..*write an aggregate/s);
+    const dimension = await run(modelWith('facts.yaml', (t) => t.replace('{ id: region, column: region, label: Region }', '{ id: region, column: regoin, label: Region }')));
+    expect(dimension).toMatch(/facts\.yaml:\d+ {2}facts\[0\]\.dimensions\[0\]\.column: the fact events has no column "regoin"\./);
   });
 
   it('an unknown dimension: names the key path and the dimensions the source has', async () => {
