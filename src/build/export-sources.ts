@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { countOf, days, formatDay, formatDayRange } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
@@ -110,7 +111,7 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
     if (/Binder Error|Catalog Error|Conversion Error.*(timezone|date)/i.test(message) && !/read_csv|read_json|CSV|JSON/.test(message)) {
       throw new ExportError(`${where('sources', ['sources', index, 'time', 'date'])}  sources[${index}].time.date: DuckDB could not compute "${source.time.date}".\n${indent(firstLines(error))}`);
     }
-    const found = source.format === 'csv' ? await diagnoseCsv(db, root, source, files, dialect) : null;
+    const found = source.format === 'csv' ? await diagnoseCsv(db, root, source, files, dialect) : await diagnoseJson(db, root, source, files);
     const location = found ? `${found.file}:${found.line}` : (sourceLocation(error, root) ?? source.files);
     const detail = found ? `  ${found.problem}\n  Line ${found.line} reads: ${found.text}` : indent(firstLines(error));
     throw new ExportError(
@@ -169,15 +170,76 @@ async function diagnoseCsv(db: DuckDBConnection, root: string, source: Source, f
   return null;
 }
 
+/**
+ * Finds the first bad line of a JSON Lines source. DuckDB's line numbers for
+ * JSON are approximate (a malformed line is counted one too high, blank lines
+ * are skipped, a value of the wrong type can be blamed on line 1), so each
+ * file is read again line by line: the first line that is not JSON, or that
+ * holds a value DuckDB cannot cast to its column's declared type (checked by
+ * DuckDB, a few thousand lines at a time). Null when every line reads.
+ */
+async function diagnoseJson(db: DuckDBConnection, root: string, source: Source, files: SourceFile[]) {
+  const found = (file: string, line: number, problem: string, text: string) => ({ file, line, problem, text: text.length > 200 ? `${text.slice(0, 200)}…` : text });
+  const castable = source.columns.map((c, j) => `(c${j} IS NULL OR TRY_CAST(c${j} AS ${c.type}) IS NOT NULL)`).join(' AND ');
+  for (const { file } of files) {
+    let batch: { line: number; text: string; values: (string | null)[] }[] = [];
+    const firstBad = async () => {
+      if (batch.length === 0) return null;
+      const rows = batch.map((r, i) => `(${i}, ${r.values.map((v) => (v === null ? 'NULL' : `${sqlString(v)}::VARCHAR`)).join(', ')})`);
+      const [bad] = await queryRows(db, `SELECT min(i) AS i FROM (VALUES ${rows.join(', ')}) AS t(i, ${source.columns.map((_, j) => `c${j}`).join(', ')}) WHERE NOT (${castable})`);
+      const row = bad?.i === null || bad?.i === undefined ? undefined : batch[Number(bad.i)];
+      batch = [];
+      if (!row) return null;
+      for (const [j, column] of source.columns.entries()) {
+        const value = row.values[j];
+        if (value === null || value === undefined) continue;
+        try {
+          await db.run(`SELECT CAST(${sqlString(value)} AS ${column.type})`);
+        } catch (error) {
+          return found(file, row.line, `"${column.name}" is ${JSON.stringify(value)}, which is not a ${column.type}: ${firstLines(error, 1).replace(/^\w+ Error: /, '')}`, row.text);
+        }
+      }
+      return null;
+    };
+    let line = 0;
+    for await (const text of createInterface({ input: createReadStream(join(root, file), { encoding: 'utf8' }), crlfDelay: Infinity })) {
+      line += 1;
+      if (text.trim() === '') continue;
+      let record: unknown;
+      try {
+        record = JSON.parse(text);
+      } catch (error) {
+        // V8 says "… in JSON at position 158 (line 1 column 159)": the line is the file's, so give only the character.
+        const problem = (error as Error).message.replace(/ in JSON at position (\d+)(?: \(line \d+ column \d+\))?/, (_, at: string) => ` at character ${Number(at) + 1}`);
+        return found(file, line, `Not valid JSON: ${problem}. Each line must be one JSON object.`, text);
+      }
+      if (record === null || typeof record !== 'object' || Array.isArray(record)) return found(file, line, 'Not a JSON object: each line must be one object, such as {"id": 1}.', text);
+      const values = source.columns.map((c) => {
+        const value = (record as Record<string, unknown>)[c.name];
+        return value === null || value === undefined ? null : typeof value === 'object' ? JSON.stringify(value) : String(value);
+      });
+      batch.push({ line, text, values });
+      if (batch.length === 2_000) {
+        const bad = await firstBad();
+        if (bad) return bad;
+      }
+    }
+    const bad = await firstBad();
+    if (bad) return bad;
+  }
+  return null;
+}
+
 async function readFirstLine(path: string): Promise<string> {
   for await (const chunk of createReadStream(path, { encoding: 'utf8', end: 65_535 })) return String(chunk).split(/\r?\n/)[0] ?? '';
   return '';
 }
 
 /** The file a DuckDB reader error names, relative to the project, with its line when given. */
-function sourceLocation(error: unknown, root: string): string | null {
+export function sourceLocation(error: unknown, root: string): string | null {
   const message = String((error as Error).message ?? error);
-  const file = /file[: ]+"?([^"\s]+\.(?:csv|jsonl?|json))"?/i.exec(message)?.[1] ?? /\b(\/[^\s"']+\.(?:csv|jsonl?))/.exec(message)?.[1];
+  // A quoted path may hold spaces; an unquoted one starts after a space, a quote or a bracket (all of it, first folder included).
+  const file = /file[: ]+"([^"]+\.(?:csv|jsonl?))"/i.exec(message)?.[1] ?? /(?:^|[\s'(])(\/[^\s"']+\.(?:csv|jsonl?))/.exec(message)?.[1];
   if (!file) return null;
   const line = /line[: ]+(\d+)/i.exec(message)?.[1];
   return `${relative(root, file)}${line ? `:${line}` : ''}`;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportSnapshots } from '../../src/build/export.ts';
+import { sourceLocation } from '../../src/build/export-sources.ts';
 import { modelWith, quietEffects, ROOT, scratchCache, TINY, writeSources } from './tiny-company.ts';
 
 let snapshotsDir: string;
@@ -78,6 +79,26 @@ describe('bad input', () => {
     expect(message).toMatch(/finance\/weekly-report\.csv:4: could not be read/);
     expect(message).toContain('Line 4 reads: FY2026,forty-one,CAST,350,35');
     expect(message).toContain('Could not convert string "forty-one" to \'INTEGER\'');
+  });
+
+  it('a line of a JSON Lines file that is not JSON: names the file and that line (DuckDB counts one too many), and shows it', async () => {
+    const lines = TINY['support/tickets.jsonl']!.split('\n');
+    const broken = lines[2]!.replace(/\}$/, ''); // T3, line 3, without its closing brace
+    const message = await failure(withFile('support/tickets.jsonl', [...lines.slice(0, 2), broken, ...lines.slice(3)].join('\n')));
+    expect(message).toMatch(/^.*support\/tickets\.jsonl:3: could not be read as source support_tickets declares it \(data\/model\/sources\.yaml:\d+\)\./);
+    // The reader stops after the last character, where the brace should be.
+    expect(message).toMatch(new RegExp(`Not valid JSON: .* at character ${broken.length + 1}\\. Each line must be one JSON object\\.`));
+    expect(message).toContain(`Line 3 reads: ${broken}`);
+  });
+
+  it('a value of the wrong type in a JSON Lines file after a blank line: names the line as an editor numbers it', async () => {
+    const lines = TINY['support/tickets.jsonl']!.split('\n');
+    const wrong = lines[2]!.replace('"opened":"2027-01-10T09:00:00Z"', '"opened":"soon"');
+    // Line 1, a blank line 2, then T2 on line 3 and T3, with the bad value, on line 4.
+    const message = await failure(withFile('support/tickets.jsonl', [lines[0], '', lines[1], wrong, ...lines.slice(3)].join('\n')));
+    expect(message).toMatch(/^.*support\/tickets\.jsonl:4: could not be read as source support_tickets declares it/);
+    expect(message).toContain('"opened" is "soon", which is not a TIMESTAMPTZ: ');
+    expect(message).toContain(`Line 4 reads: ${wrong}`);
   });
 
   it('a month that has not ended: refuses, with today and a month it can make', async () => {
@@ -248,3 +269,13 @@ describe('bad input', () => {
     expect(lineOf(modelDir, 'metrics.yaml', message)).toContain('unit: pounds');
   });
 });
+
+describe('the file a DuckDB reader error names', () => {
+  it('is given whole, relative to the project, with its line: quoted (spaces and all) or not', () => {
+    expect(sourceLocation('Invalid Input Error: Error when sniffing file "/srv/data drop/events.csv": bad', '/srv/project')).toBe('../data drop/events.csv');
+    // Unquoted after a space: the first folder is kept (it was dropped, giving data/x.csv).
+    expect(sourceLocation('Conversion Error: at line 12 in /data/x.csv', '/srv/project')).toBe('../../data/x.csv:12');
+    expect(sourceLocation('Conversion Error: no file here', '/srv/project')).toBeNull();
+  });
+});
+
