@@ -12,9 +12,9 @@ import { createInterface } from 'node:readline';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { countOf, days, formatDay, formatDayRange } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
-import type { Source } from '../lib/model-schema.ts';
+import type { Model, Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
-import type { LoadedModel } from './model.ts';
+import { closest, type LoadedModel } from './model.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -82,6 +82,29 @@ function deliveredMonth(source: Source, file: string): string | null {
   if (!source.delivery) return null;
   const match = new RegExp(source.delivery.pattern).exec(file);
   return match ? `${match[1]}-${match[2]}` : null;
+}
+
+/**
+ * Every declared column type is one DuckDB knows, checked before any file is
+ * read: a typo (VARCHR) names its line in sources.yaml, with the type it
+ * probably means, instead of failing on the first file read.
+ */
+export async function checkColumnTypes(db: DuckDBConnection, model: Model, where: LoadedModel['where']): Promise<void> {
+  for (const [i, source] of model.sources.entries()) {
+    for (const [j, column] of source.columns.entries()) {
+      try {
+        await db.run(`SELECT NULL::${column.type}`);
+      } catch (error) {
+        const known = (await queryRows(db, 'SELECT DISTINCT type_name FROM duckdb_types() ORDER BY ALL')).map((r) => String(r.type_name));
+        const guess = closest(column.type.toUpperCase(), known);
+        throw new ExportError(
+          `${where('sources', ['sources', i, 'columns', j, 'type'])}  sources[${i}].columns[${j}].type: "${column.type}" (column ${column.name} of ${source.id}) is not a type DuckDB knows: ${firstLines(error, 1).replace(/^\w+ Error: /, '')}\n` +
+            (guess ? `  Did you mean "${guess}"? ` : '  ') +
+            'Types in use: VARCHAR, BIGINT, INTEGER, DOUBLE, DECIMAL(12,2), BOOLEAN, DATE, TIMESTAMP, TIMESTAMPTZ.',
+        );
+      }
+    }
+  }
 }
 
 /** Loads every file of a source into `src_<id>`; a file that does not parse names itself and the line. */

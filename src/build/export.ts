@@ -37,7 +37,7 @@ import { fiscalWeekStartSql } from './calendar.ts';
 import { openDatabase, queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { startRun } from './export-leftovers.ts';
 import { bindMetrics, buildFacts, checkMetrics, computeMetrics, factTable, fingerprintFacts, type Reuse } from './export-metrics.ts';
-import { checkSource, checksumFiles, ExportError, firstLines, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
+import { checkColumnTypes, checkSource, checksumFiles, ExportError, firstLines, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
 import { type LoadedModel, loadModel } from './model.ts';
 import { localDateMacroSql } from './time-zone.ts';
 
@@ -134,6 +134,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     // A timestamp written without a zone is read as UTC, not as the time of whatever machine runs the export.
     await db.run("SET TimeZone = 'UTC'");
     await registerMacros(db, model);
+    await checkColumnTypes(db, model, loaded.where);
     const files = new Map<string, SourceFile[]>();
     for (const [index, source] of model.sources.entries()) files.set(source.id, await sourceFiles(db, root, options.sourcesDir, source, loaded.where, index));
     const modelFiles = Object.values(MODEL_FILES).map(({ file }) => {

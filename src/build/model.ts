@@ -156,7 +156,7 @@ function keysAt(schema: z.ZodType, path: Path): string[] {
 }
 
 /** The candidate `word` is most likely a misspelling of (a letter or two out, or in a different case), or undefined. */
-function closest(word: string, candidates: string[]): string | undefined {
+export function closest(word: string, candidates: string[]): string | undefined {
   const scored = candidates.map((c) => ({ c, d: c.toLowerCase() === word.toLowerCase() ? 0 : distance(word, c) })).sort((x, y) => x.d - y.d);
   const best = scored[0];
   return best && best.d <= Math.max(1, Math.floor(word.length / 4)) ? best.c : undefined;

@@ -101,6 +101,13 @@ describe('bad input', () => {
     expect(message).toContain(`Line 4 reads: ${wrong}`);
   });
 
+  it('a column type DuckDB does not know: names its line in sources.yaml and the type it probably means, not a file', async () => {
+    const modelDir = modelWith('sources.yaml', (t) => t.replace('- { name: event_type, type: VARCHAR }', '- { name: event_type, type: VARCHR }'));
+    const message = await failure(TINY, modelDir);
+    expect(message).toMatch(/^.*sources\.yaml:\d+ {2}sources\[0\]\.columns\[2\]\.type: "VARCHR" \(column event_type of casting_events\) is not a type DuckDB knows: Type with name VARCHR does not exist!\n {2}Did you mean "VARCHAR"\?/);
+    expect(lineOf(modelDir, 'sources.yaml', message)).toContain('type: VARCHR');
+  });
+
   it('a month that has not ended: refuses, with today and a month it can make', async () => {
     // quietEffects' clock says 3 February 2027.
     expect(await failure(TINY, undefined, '2027-02')).toBe(
