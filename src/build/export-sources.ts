@@ -288,7 +288,7 @@ const indent = (text: string) => text.split('\n').map((line) => `  ${line}`).joi
  * a hash, no two share a key; otherwise only the rows whose hashes repeat
  * are compared (a collision of different keys is then seen for what it is).
  */
-export async function checkSource(db: DuckDBConnection, source: Source): Promise<Check[]> {
+export async function checkSource(db: DuckDBConnection, source: Source, today: string): Promise<Check[]> {
   const table = tableOf(source);
   const name = source.id;
   const checks: Check[] = [];
@@ -336,6 +336,7 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
     db,
     `SELECT count(*) FILTER (WHERE ${key.map((k) => `${k} IS NULL`).join(' OR ')}) AS null_keys,
             count(*) FILTER (WHERE _date IS NULL) AS undated,
+            count(*) FILTER (WHERE _date > DATE ${sqlString(today)}) AS future, strftime(max(_date), '%Y-%m-%d') AS last_date,
             ${floating.map((c, i) => `count(*) FILTER (WHERE isnan(${sqlIdentifier(c.name)}) OR isinf(${sqlIdentifier(c.name)})) AS unreal_${i},`).join('\n')}
             ${bounded.map((c, i) => `count(*) FILTER (WHERE ${sqlIdentifier(c.name)} < ${c.min}) AS low_${i}, min(${sqlIdentifier(c.name)}) FILTER (WHERE ${sqlIdentifier(c.name)} < ${c.min}) AS lowest_${i},`).join('\n')}
             ${nullable.map((c, i) => `count(*) FILTER (WHERE ${sqlIdentifier(c.name)} IS NULL) AS empty_${i},`).join('\n')}
@@ -367,6 +368,19 @@ export async function checkSource(db: DuckDBConnection, source: Source): Promise
         ? 'every row has a date'
         : `${countOf(undated, 'row has', 'rows have')} no date: ${source.time.date} is empty${undatedWhere}, so ${undated === 1 ? 'it' : 'they'} would count in no period. ` +
           'Fix the extract, or the column names if the file changed shape.',
+  });
+
+  // Rows dated after today (a clock or an extract gone wrong) count in no snapshot until their month has ended: say so.
+  const future = Number(stats?.future);
+  checks.push({
+    name: 'no dates in the future',
+    source: name,
+    status: future === 0 ? 'pass' : 'warn',
+    detail:
+      future === 0
+        ? `no row is dated after the day of the export, ${formatDay(today)}`
+        : `${countOf(future, 'row is', 'rows are')} dated after the day of the export, ${formatDay(today)} (the latest ${formatDay(String(stats?.last_date))}); ` +
+          `no snapshot counts ${future === 1 ? 'it' : 'them'} until ${future === 1 ? 'its' : 'their'} month has ended. Check the extract's dates and time zone.`,
   });
 
   for (const [i, column] of floating.entries()) {

@@ -166,6 +166,22 @@ describe('the export on a tiny hand-made company', () => {
     expect(detail('bookings', 'sudden jump')).toBe('up 100% in January 2027 on the month before; worth a look before publishing.');
   });
 
+  it('warns of rows dated after the day of the export, as the UK calendar has it, and counts them in no snapshot', async () => {
+    expect(detailOf('casting_events', 'no dates in the future')).toBe('no row is dated after the day of the export, 3 February 2027');
+    // The export runs at 23:30 UTC on 30 June 2027: 00:30 on 1 July in London (BST). Two rows in January's file:
+    // one at 23:45 UTC on 30 June (1 July in the UK: today, not the future), one on 14 March 2028.
+    const later = 'casting-events/file_month=2027-01/events_0.csv';
+    const files = { ...TINY, [later]: `${TINY[later]}\nc20,CU-1,login,2027-06-30T23:45:00Z,London\nc21,CU-2,login,2028-03-14T10:00:00Z,Wales` };
+    const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-snapshots-'));
+    const [dated] = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(files), snapshotsDir, cacheDir: scratchCache(), period: '2027-01', effects: quietEffects('2027-06-30T23:30:00Z') });
+    const check = dated!.manifest.checks.find((c) => c.source === 'casting_events' && c.name === 'no dates in the future');
+    expect([check?.status, check?.detail]).toEqual([
+      'warn',
+      '1 row is dated after the day of the export, 1 July 2027 (the latest 14 March 2028); no snapshot counts it until its month has ended. Check the extract\'s dates and time zone.',
+    ]);
+    expect(dated!.manifest.checks.find((c) => c.source === 'production_events' && c.name === 'no dates in the future')?.status).toBe('pass');
+  });
+
   it('drops a row delivered again, unchanged, in a later file: counted once, from its first delivery', async () => {
     const later = 'casting-events/file_month=2027-01/events_0.csv';
     // CU-1's booking of 31 December (c3), sent again in January's file.
