@@ -280,10 +280,10 @@ const indent = (text: string) => text.split('\n').map((line) => `  ${line}`).joi
 /**
  * Checks on a loaded source: keys present and unique (exact duplicate rows
  * are dropped with a warning; rows that share a key but differ fail), a date
- * on every row, impossible values (below a column's min; NaN or infinity),
- * empty values, late rows.
+ * on every row, no date after `today` (a warning), impossible values (below
+ * a column's min; NaN or infinity), empty values, late rows.
  *
- * One scan counts empty keys and dates, impossible and empty values and late rows.
+ * One scan counts empty keys, missing and future dates, impossible and empty values and late rows.
  * Uniqueness is settled on a 64-bit hash of the key: when no two rows share
  * a hash, no two share a key; otherwise only the rows whose hashes repeat
  * are compared (a collision of different keys is then seen for what it is).
