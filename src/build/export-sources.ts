@@ -15,6 +15,7 @@ import type { Manifest } from '../lib/manifest.ts';
 import type { Model, Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { closest, type LoadedModel } from './model.ts';
+import { atLines, locateRows, type RawRecord, sameValue } from './source-rows.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -275,6 +276,9 @@ export function firstLines(error: unknown, count = 6): string {
   return useful.split('\n').filter((line) => line.trim() !== '').slice(0, count).join('\n');
 }
 
+/** Text a DOUBLE column reads as NaN or infinity: "nan", "-inf", "Infinity", or a number too large, such as 1e400. */
+const unreal = (raw: string | null) => raw !== null && (/^[+-]?(nan|inf|infinity)$/i.test(raw.trim()) || Math.abs(Number(raw)) === Infinity);
+
 const indent = (text: string) => text.split('\n').map((line) => `  ${line}`).join('\n');
 
 /**
@@ -288,7 +292,9 @@ const indent = (text: string) => text.split('\n').map((line) => `  ${line}`).joi
  * a hash, no two share a key; otherwise only the rows whose hashes repeat
  * are compared (a collision of different keys is then seen for what it is).
  */
-export async function checkSource(db: DuckDBConnection, source: Source, today: string): Promise<Check[]> {
+export async function checkSource(db: DuckDBConnection, source: Source, { today, root, files }: { today: string; root: string; files: SourceFile[] }): Promise<Check[]> {
+  // Where a failing check's rows are: the files are read again, only when it fails (see source-rows.ts).
+  const rowsAt = (matches: (record: RawRecord) => boolean, among = files) => locateRows(root, source, among, matches);
   const table = tableOf(source);
   const name = source.id;
   const checks: Check[] = [];
@@ -325,7 +331,26 @@ export async function checkSource(db: DuckDBConnection, source: Source, today: s
       unique = { name: 'keys are unique', source: name, status: 'warn', detail: `${countOf(duplicateCount, 'exact duplicate row was', 'exact duplicate rows were')} dropped (same ${source.primaryKey.join(', ')} and same values).` };
     } else {
       const conflicting = Number(distinctRows?.n) - Number(distinctKeys?.n);
-      unique = { name: 'keys are unique', source: name, status: 'fail', detail: `${countOf(conflicting, 'row shares its', 'rows share their')} ${source.primaryKey.join(', ')} with another row but ${conflicting === 1 ? 'differs' : 'differ'} from it; the export cannot tell which is right. Fix the extract.` };
+      // One key the rows disagree on, and where its rows are (in its own delivery, for a dump).
+      const [example] = await queryRows(
+        db,
+        `SELECT ${source.primaryKey.map((k) => `${sqlIdentifier(k)}::VARCHAR AS ${sqlIdentifier(k)}`).join(', ')}, any_value(_delivered) AS _delivered
+         FROM _suspects GROUP BY ${key.join(', ')} HAVING count(DISTINCT (${columns})) > 1 ORDER BY ALL LIMIT 1`,
+      );
+      const types = new Map(source.columns.map((c) => [c.name, c.type]));
+      const keyText = source.primaryKey.map((k) => `${k} "${String(example?.[k])}"`).join(', ');
+      const places = await rowsAt(
+        (r) => source.primaryKey.every((k) => sameValue(r[k] ?? null, example?.[k] === null ? null : String(example?.[k]), types.get(k) ?? 'VARCHAR')),
+        source.delivery?.use === 'latest' ? files.filter((f) => f.delivered === example?._delivered) : files,
+      );
+      unique = {
+        name: 'keys are unique',
+        source: name,
+        status: 'fail',
+        detail:
+          `${countOf(conflicting, 'row shares its', 'rows share their')} ${source.primaryKey.join(', ')} with another row but ${conflicting === 1 ? 'differs' : 'differ'} from it; the export cannot tell which is right. Fix the extract.` +
+          (places.length > 0 ? ` For example ${keyText}: ${places.join(', ')}.` : ''),
+      };
     }
   }
   await db.run('DROP TABLE _repeated_hashes');
@@ -348,7 +373,10 @@ export async function checkSource(db: DuckDBConnection, source: Source, today: s
     name: 'keys are present',
     source: name,
     status: nullKeyCount === 0 ? 'pass' : 'fail',
-    detail: nullKeyCount === 0 ? `${source.primaryKey.join(', ')} filled in every row` : `${countOf(nullKeyCount, 'row has', 'rows have')} an empty ${source.primaryKey.join(' or ')}; the extract must identify every row.`,
+    detail:
+      nullKeyCount === 0
+        ? `${source.primaryKey.join(', ')} filled in every row`
+        : `${countOf(nullKeyCount, 'row has', 'rows have')} an empty ${source.primaryKey.join(' or ')}; the extract must identify every row.${atLines(await rowsAt((r) => source.primaryKey.some((k) => r[k] === null)))}`,
   });
 
   checks.push(unique);
@@ -390,7 +418,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, today: s
       name: `${column.name} is a number`,
       source: name,
       status: 'fail',
-      detail: `${countOf(n, 'row has', 'rows have')} NaN or infinity in ${column.name}, which no sum or average survives; fix the extract.`,
+      detail: `${countOf(n, 'row has', 'rows have')} NaN or infinity in ${column.name}, which no sum or average survives; fix the extract.${atLines(await rowsAt((r) => unreal(r[column.name] ?? null)))}`,
     });
   }
 
@@ -400,7 +428,11 @@ export async function checkSource(db: DuckDBConnection, source: Source, today: s
       name: `${column.name} is at least ${column.min}`,
       source: name,
       status: n === 0 ? 'pass' : 'fail',
-      detail: n === 0 ? `no value below ${column.min}` : `${countOf(n, 'row has', 'rows have')} ${column.name} below ${column.min} (lowest ${String(stats?.[`lowest_${i}`])}), which cannot happen; fix the extract.`,
+      detail:
+        n === 0
+          ? `no value below ${column.min}`
+          : `${countOf(n, 'row has', 'rows have')} ${column.name} below ${column.min} (lowest ${String(stats?.[`lowest_${i}`])}), which cannot happen; fix the extract.` +
+            atLines(await rowsAt((r) => r[column.name] !== null && Number(r[column.name]) < column.min!)),
     });
   }
 

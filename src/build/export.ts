@@ -192,7 +192,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     // Today as the reporting calendar's zone has it: a row from just after midnight in London is not from the future.
     const part = (type: string) => new Intl.DateTimeFormat('en-GB', { timeZone: model.calendar.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(effects.now()).find((p) => p.type === type)!.value;
     const localToday = `${part('year')}-${part('month')}-${part('day')}`;
-    for (const source of model.sources) sourceChecks.push(...(await checkSource(db, source, localToday)));
+    for (const source of model.sources) sourceChecks.push(...(await checkSource(db, source, { today: localToday, root, files: files.get(source.id)! })));
     timing('source checks');
     stopOnFailures(sourceChecks, 'the sources');
 

@@ -1,0 +1,82 @@
+/**
+ * Where a failed source check's rows are in the extracts, as `file:line`.
+ *
+ * The loaded tables keep no file names or line numbers (at 100 million rows
+ * they would cost gigabytes, and DuckDB's CSV reader gives no line numbers),
+ * so after a check has failed the files are read again here, in order, and
+ * the first rows that match are reported. Only a failing export pays for it,
+ * and it stops at the first few rows found.
+ *
+ * CSV is parsed with csv-parse (quotes, embedded newlines, a byte-order mark);
+ * JSON Lines one JSON object per line. A record's fields are its raw text, its
+ * renamed columns under their current names, so a predicate sees what the
+ * file says.
+ */
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parse } from 'csv-parse';
+import type { Source } from '../lib/model-schema.ts';
+import type { SourceFile } from './export-sources.ts';
+
+/** A record's declared columns as the file wrote them: text, or null when absent or empty. */
+export type RawRecord = Record<string, string | null>;
+
+/** The first `limit` rows of a source's files (in order) for which `matches` holds, as "file:line". */
+export async function locateRows(root: string, source: Source, files: SourceFile[], matches: (record: RawRecord) => boolean, limit = 3): Promise<string[]> {
+  const found: string[] = [];
+  for (const { file } of files) {
+    for await (const { record, line } of records(join(root, file), source)) {
+      if (!matches(record)) continue;
+      found.push(`${file}:${line}`);
+      if (found.length >= limit) return found;
+    }
+  }
+  return found;
+}
+
+async function* records(path: string, source: Source): AsyncGenerator<{ record: RawRecord; line: number }> {
+  // Each declared column, or its first old name the file has (names match ignoring case, as DuckDB's do).
+  const pick = (fields: Record<string, unknown>): RawRecord => {
+    const byName = new Map(Object.entries(fields).map(([k, v]) => [k.toLowerCase(), v]));
+    return Object.fromEntries(
+      source.columns.map((c) => {
+        const value = [c.name, ...c.renamedFrom].map((n) => byName.get(n.toLowerCase())).find((v) => v !== undefined && v !== null && v !== '');
+        return [c.name, value === undefined ? null : typeof value === 'object' ? JSON.stringify(value) : String(value)];
+      }),
+    );
+  };
+  const input = createReadStream(path, { encoding: 'utf8' });
+  try {
+    if (source.format === 'csv') {
+      const parser = input.pipe(parse({ columns: true, delimiter: source.csv?.delimiter ?? ',', bom: true, info: true, skip_empty_lines: true, relax_column_count: true }));
+      for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+        yield { record: pick(record), line: info.lines };
+      }
+    } else {
+      let line = 0;
+      for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+        line += 1;
+        if (text.trim() === '') continue;
+        try {
+          const parsed: unknown = JSON.parse(text);
+          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) yield { record: pick(parsed as Record<string, unknown>), line };
+        } catch {
+          // a line that is not JSON stopped the load already (see diagnoseJson)
+        }
+      }
+    }
+  } finally {
+    input.destroy();
+  }
+}
+
+/** The same value as DuckDB reads it, for the text of a key: "007" is 7 in an INTEGER column. */
+export function sameValue(raw: string | null, value: string | null, type: string): boolean {
+  if (raw === null || value === null) return raw === value;
+  if (/INT|DECIMAL|NUMERIC|DOUBLE|FLOAT|REAL/i.test(type)) return raw.trim() !== '' && Number(raw) === Number(value);
+  return raw === value;
+}
+
+/** " First at events.csv:4, events.csv:9." for a message, or "" when none was found. */
+export const atLines = (places: string[]) => (places.length === 0 ? '' : ` First at ${places.join(', ')}.`);
