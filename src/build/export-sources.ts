@@ -8,14 +8,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { countOf, days, formatDay, formatDayRange } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
 import type { Model, Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { closest, type LoadedModel } from './model.ts';
-import { atLines, locateRows, type RawRecord, sameValue } from './source-rows.ts';
+import { atLines, jsonLines, locateRows, type RawRecord, sameValue } from './source-rows.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -225,10 +224,7 @@ async function diagnoseJson(db: DuckDBConnection, root: string, source: Source, 
       }
       return null;
     };
-    let line = 0;
-    for await (const text of createInterface({ input: createReadStream(join(root, file), { encoding: 'utf8' }), crlfDelay: Infinity })) {
-      line += 1;
-      if (text.trim() === '') continue;
+    for await (const { line, text } of jsonLines(createReadStream(join(root, file), { encoding: 'utf8' }))) {
       let record: unknown;
       try {
         record = JSON.parse(text);

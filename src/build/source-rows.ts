@@ -54,10 +54,7 @@ async function* records(path: string, source: Source): AsyncGenerator<{ record: 
         yield { record: pick(record), line: info.lines };
       }
     } else {
-      let line = 0;
-      for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-        line += 1;
-        if (text.trim() === '') continue;
+      for await (const { line, text } of jsonLines(input)) {
         try {
           const parsed: unknown = JSON.parse(text);
           if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) yield { record: pick(parsed as Record<string, unknown>), line };
@@ -68,6 +65,15 @@ async function* records(path: string, source: Source): AsyncGenerator<{ record: 
     }
   } finally {
     input.destroy();
+  }
+}
+
+/** The lines of a JSON Lines file that are not blank, numbered as an editor numbers them. */
+export async function* jsonLines(input: NodeJS.ReadableStream): AsyncGenerator<{ line: number; text: string }> {
+  let line = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    line += 1;
+    if (text.trim() !== '') yield { line, text };
   }
 }
 
