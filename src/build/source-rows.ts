@@ -22,15 +22,23 @@ import type { SourceFile } from './export-sources.ts';
 /** A record's declared columns as the file wrote them: text, or null when absent or empty. */
 export type RawRecord = Record<string, string | null>;
 
-/** The first `limit` rows of a source's files (in order) for which `matches` holds, as "file:line". */
+/**
+ * The first `limit` rows of a source's files (in order) for which `matches`
+ * holds, as "file:line". Best effort: a file this reader cannot parse ends
+ * the search with what was found, so the check's own message still stands.
+ */
 export async function locateRows(root: string, source: Source, files: SourceFile[], matches: (record: RawRecord) => boolean, limit = 3): Promise<string[]> {
   const found: string[] = [];
-  for (const { file } of files) {
-    for await (const { record, line } of records(join(root, file), source)) {
-      if (!matches(record)) continue;
-      found.push(`${file}:${line}`);
-      if (found.length >= limit) return found;
+  try {
+    for (const { file } of files) {
+      for await (const { record, line } of records(join(root, file), source)) {
+        if (!matches(record)) continue;
+        found.push(`${file}:${line}`);
+        if (found.length >= limit) return found;
+      }
     }
+  } catch {
+    // e.g. a header csv-parse refuses (two columns of one name) where DuckDB read on
   }
   return found;
 }
