@@ -14,7 +14,7 @@ import type { Manifest } from '../lib/manifest.ts';
 import type { Model, Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { closest, type LoadedModel } from './model.ts';
-import { atLines, jsonLines, locateRows, type RawRecord, sameValue } from './source-rows.ts';
+import { atLines, jsonLines, locateRows, placesText, type RawRecord, sameValue } from './source-rows.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -289,9 +289,13 @@ const indent = (text: string) => text.split('\n').map((line) => `  ${line}`).joi
  * are compared (a collision of different keys is then seen for what it is).
  */
 export async function checkSource(db: DuckDBConnection, source: Source, { today, root, files }: { today: string; root: string; files: SourceFile[] }): Promise<Check[]> {
-  // Where a failing check's rows are: the files are read again, only when it fails (see source-rows.ts).
-  const rowsAt = (matches: (record: RawRecord) => boolean, among = files) => locateRows(root, source, among, matches);
   const table = tableOf(source);
+  // Where a failing check's rows are: the files are read again, only when it fails (see source-rows.ts). The
+  // rows matching `where` in the loaded table say which deliveries hold them, so only those files are read.
+  const rowsAt = async (where: string, matches: (record: RawRecord) => boolean) => {
+    const deliveries = source.delivery ? new Set((await queryRows(db, `SELECT DISTINCT _delivered AS d FROM ${table} WHERE ${where}`)).map((r) => String(r.d))) : null;
+    return locateRows(root, source, deliveries ? files.filter((f) => deliveries.has(String(f.delivered))) : files, matches);
+  };
   const name = source.id;
   const checks: Check[] = [];
   // A dump source repeats its rows in every delivery: keys are unique within one.
@@ -335,17 +339,16 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
       );
       const types = new Map(source.columns.map((c) => [c.name, c.type]));
       const keyText = source.primaryKey.map((k) => `${k} "${String(example?.[k])}"`).join(', ');
-      const places = await rowsAt(
-        (r) => source.primaryKey.every((k) => sameValue(r[k] ?? null, example?.[k] === null ? null : String(example?.[k]), types.get(k) ?? 'VARCHAR')),
-        source.delivery?.use === 'latest' ? files.filter((f) => f.delivered === example?._delivered) : files,
-      );
+      // Its rows, in the delivery that disagrees with itself for a dump (which repeats every row).
+      const sameKey = [...source.primaryKey, ...(source.delivery?.use === 'latest' ? ['_delivered'] : [])].map((k) => `${sqlIdentifier(k)}::VARCHAR = ${sqlString(String(example?.[k]))}`).join(' AND ');
+      const places = await rowsAt(sameKey, (r) => source.primaryKey.every((k) => sameValue(r[k] ?? null, example?.[k] === null ? null : String(example?.[k]), types.get(k) ?? 'VARCHAR')));
       unique = {
         name: 'keys are unique',
         source: name,
         status: 'fail',
         detail:
           `${countOf(conflicting, 'row shares its', 'rows share their')} ${source.primaryKey.join(', ')} with another row but ${conflicting === 1 ? 'differs' : 'differ'} from it; the export cannot tell which is right. Fix the extract.` +
-          (places.length > 0 ? ` For example ${keyText}: ${places.join(', ')}.` : ''),
+          (places.length > 0 ? ` For example ${keyText}: ${placesText(places)}.` : ''),
       };
     }
   }
@@ -372,7 +375,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
     detail:
       nullKeyCount === 0
         ? `${source.primaryKey.join(', ')} filled in every row`
-        : `${countOf(nullKeyCount, 'row has', 'rows have')} an empty ${source.primaryKey.join(' or ')}; the extract must identify every row.${atLines(await rowsAt((r) => source.primaryKey.some((k) => r[k] === null)))}`,
+        : `${countOf(nullKeyCount, 'row has', 'rows have')} an empty ${source.primaryKey.join(' or ')}; the extract must identify every row.${atLines(await rowsAt(key.map((k) => `${k} IS NULL`).join(' OR '), (r) => source.primaryKey.some((k) => r[k] === null)))}`,
   });
 
   checks.push(unique);
@@ -414,7 +417,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
       name: `${column.name} is a number`,
       source: name,
       status: 'fail',
-      detail: `${countOf(n, 'row has', 'rows have')} NaN or infinity in ${column.name}, which no sum or average survives; fix the extract.${atLines(await rowsAt((r) => unreal(r[column.name] ?? null)))}`,
+      detail: `${countOf(n, 'row has', 'rows have')} NaN or infinity in ${column.name}, which no sum or average survives; fix the extract.${atLines(await rowsAt(`isnan(${sqlIdentifier(column.name)}) OR isinf(${sqlIdentifier(column.name)})`, (r) => unreal(r[column.name] ?? null)))}`,
     });
   }
 
@@ -428,7 +431,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
         n === 0
           ? `no value below ${column.min}`
           : `${countOf(n, 'row has', 'rows have')} ${column.name} below ${column.min} (lowest ${String(stats?.[`lowest_${i}`])}), which cannot happen; fix the extract.` +
-            atLines(await rowsAt((r) => r[column.name] !== null && Number(r[column.name]) < column.min!)),
+            atLines(await rowsAt(`${sqlIdentifier(column.name)} < ${column.min}`, (r) => r[column.name] !== null && Number(r[column.name]) < column.min!)),
     });
   }
 

@@ -24,16 +24,16 @@ export type RawRecord = Record<string, string | null>;
 
 /**
  * The first `limit` rows of a source's files (in order) for which `matches`
- * holds, as "file:line". Best effort: a file this reader cannot parse ends
+ * holds. Best effort: a file this reader cannot parse ends
  * the search with what was found, so the check's own message still stands.
  */
-export async function locateRows(root: string, source: Source, files: SourceFile[], matches: (record: RawRecord) => boolean, limit = 3): Promise<string[]> {
-  const found: string[] = [];
+export async function locateRows(root: string, source: Source, files: SourceFile[], matches: (record: RawRecord) => boolean, limit = 3): Promise<Place[]> {
+  const found: Place[] = [];
   try {
     for (const { file } of files) {
       for await (const { record, line } of records(join(root, file), source)) {
         if (!matches(record)) continue;
-        found.push(`${file}:${line}`);
+        found.push({ file, line });
         if (found.length >= limit) return found;
       }
     }
@@ -92,5 +92,18 @@ export function sameValue(raw: string | null, value: string | null, type: string
   return raw === value;
 }
 
-/** " First at events.csv:4, events.csv:9." for a message, or "" when none was found. */
-export const atLines = (places: string[]) => (places.length === 0 ? '' : ` First at ${places.join(', ')}.`);
+export interface Place {
+  file: string;
+  line: number;
+}
+
+/** "a.csv:4" for one line, "a.csv, lines 4 and 9; b.csv:2" for more: each file named once, in order. */
+export function placesText(places: Place[]): string {
+  const byFile = Map.groupBy(places, (p) => p.file);
+  return [...byFile].map(([file, at]) => (at.length === 1 ? `${file}:${at[0]!.line}` : `${file}, lines ${listed(at.map((p) => String(p.line)))}`)).join('; ');
+}
+
+const listed = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+/** " First at a.csv:4." for a message, or "" when none was found. */
+export const atLines = (places: Place[]) => (places.length === 0 ? '' : ` First at ${placesText(places)}.`);

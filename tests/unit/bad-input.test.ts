@@ -160,7 +160,7 @@ describe('bad input', () => {
   it('NaN or infinity in a number column: fails (NaN passes a min check and poisons every sum)', async () => {
     const message = await failure(withFile('finance/weekly-report.csv', `${TINY['finance/weekly-report.csv']}\nFY2026,42,CAST,NaN,10\nFY2026,42,PROD,1e400,inf`));
     // After the header and four weeks: NaN on line 6; 1e400 (too large: infinity) and inf on line 7.
-    expect(message).toMatch(/finance_weekly: 2 rows have NaN or infinity in Revenue \(£\), which no sum or average survives; fix the extract\. First at (\S+)weekly-report\.csv:6, \1weekly-report\.csv:7\.$/m);
+    expect(message).toMatch(/finance_weekly: 2 rows have NaN or infinity in Revenue \(£\), which no sum or average survives; fix the extract\. First at \S+weekly-report\.csv, lines 6 and 7\.$/m);
     expect(message).toMatch(/finance_weekly: 1 row has NaN or infinity in Costs \(£\), which no sum or average survives; fix the extract\. First at \S+weekly-report\.csv:7\.$/m);
   });
 
@@ -168,16 +168,16 @@ describe('bad input', () => {
     const file = 'production-events/PROD_EXPORT_202701.csv';
     // Id 4 signs in on line 6; the row added on line 7 says it booked.
     const message = await failure(withFile(file, `${TINY[file]}\n4;P#2;CREW_BOOKED;04/01/2027;Wales`));
-    const [, path] = /For example id "4": (\S+):6, /.exec(message) ?? [];
+    const [, path] = /For example id "4": (\S+), lines 6 and 7\./.exec(message) ?? [];
     expect(path).toMatch(/production-events\/PROD_EXPORT_202701\.csv$/);
     expect(message).toBe(
       'The export stopped: the sources failed a check, so no snapshot was written or changed.\n' +
-        `  production_events: 1 row shares its id with another row but differs from it; the export cannot tell which is right. Fix the extract. For example id "4": ${path}:6, ${path}:7.`,
+        `  production_events: 1 row shares its id with another row but differs from it; the export cannot tell which is right. Fix the extract. For example id "4": ${path}, lines 6 and 7.`,
     );
     // A monthly dump repeats every row: only the lines of the dump that disagrees with itself are shown (S2 is also on line 3 of December's).
     const dump = 'crm/subscriptions_2027-01.csv';
     const crm = await failure(withFile(dump, `${TINY[dump]}\nS2,bob@example.invalid,casting,Pro,2026-12-10,2027-01-20,45`));
-    expect(crm).toMatch(/crm_subscriptions: 1 row shares its subscription_id with another row but differs from it; .* For example subscription_id "S2": (\S+)subscriptions_2027-01\.csv:3, \1subscriptions_2027-01\.csv:5\.$/m);
+    expect(crm).toMatch(/crm_subscriptions: 1 row shares its subscription_id with another row but differs from it; .* For example subscription_id "S2": \S+subscriptions_2027-01\.csv, lines 3 and 5\.$/m);
   });
 
   it('an empty key and an impossible (negative) value: both reported at once', async () => {
