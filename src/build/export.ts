@@ -39,7 +39,7 @@ import { startRun } from './export-leftovers.ts';
 import { bindMetrics, buildFacts, checkMetrics, computeMetrics, factTable, fingerprintFacts, type Reuse } from './export-metrics.ts';
 import { checkColumnTypes, checkSource, checksumFiles, ExportError, firstLines, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
 import { type LoadedModel, loadModel } from './model.ts';
-import { localDateMacroSql } from './time-zone.ts';
+import { dayIn, localDateMacroSql } from './time-zone.ts';
 
 export { ExportError } from './export-sources.ts';
 
@@ -105,15 +105,16 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     throw new ExportError(`history must be a whole number of months above 0, not ${options.history}.`);
   }
   if (options.period && !PERIOD.test(options.period)) throw new ExportError(`Period "${options.period}" is not a month. Give it as YYYY-MM, for example --period 2026-09.`);
-  const today = effects.now().toISOString().slice(0, 10);
+  const loaded = loadModel(root, options.modelDir);
+  const { model } = loaded;
+  // Today as the reporting calendar has it (rows are dated in its zone): 00:30 on 1 July in London is July there, though still June in UTC.
+  const today = dayIn(model.calendar.timeZone, effects.now());
   if (options.period && monthBounds(options.period).periodEnd >= today) {
     throw new ExportError(
       `Period ${options.period} has not ended yet (today is ${formatDay(today)}): its snapshot would show part of a month as if it were the whole. ` +
         `Export it once the month is over, or give a month that has ended, such as --period ${lastEndedMonth(today)}.`,
     );
   }
-  const loaded = loadModel(root, options.modelDir);
-  const { model } = loaded;
   const { scratch, finish } = startRun(options.snapshotsDir);
   const stopHashing = new AbortController();
   let closeDb = () => {};
@@ -189,10 +190,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     await hashing;
     timing('checksums (after loading)');
     const sourceChecks = [];
-    // Today as the reporting calendar's zone has it: a row from just after midnight in London is not from the future.
-    const part = (type: string) => new Intl.DateTimeFormat('en-GB', { timeZone: model.calendar.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(effects.now()).find((p) => p.type === type)!.value;
-    const localToday = `${part('year')}-${part('month')}-${part('day')}`;
-    for (const source of model.sources) sourceChecks.push(...(await checkSource(db, source, { today: localToday, root, files: files.get(source.id)! })));
+    for (const source of model.sources) sourceChecks.push(...(await checkSource(db, source, { today, root, files: files.get(source.id)! })));
     timing('source checks');
     stopOnFailures(sourceChecks, 'the sources');
 

@@ -22,6 +22,14 @@ const BUCKET = 30 * 86_400_000_000;
 const STEP = 3 * 3_600_000_000;
 const DAY = 86_400_000_000;
 
+/** The day (YYYY-MM-DD) an instant falls on in `zone`: what "today" is for the reporting calendar. */
+export function dayIn(zone: string, instant: Date): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant).map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
 /** The body of the `local_date(ts)` macro for `zone`. */
 export async function localDateMacroSql(db: DuckDBConnection, zone: string): Promise<string> {
   const icu = `(ts AT TIME ZONE ${sqlString(zone)})::DATE`;
