@@ -14,7 +14,7 @@ import type { Manifest } from '../lib/manifest.ts';
 import type { Model, Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { closest, type LoadedModel } from './model.ts';
-import { atLines, jsonLines, locateRows, placesText, type RawRecord, sameValue } from './source-rows.ts';
+import { atLines, locateRows, placesText, type RawRecord, sameValue, sourceRecords } from './source-rows.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -197,24 +197,25 @@ async function diagnoseCsv(db: DuckDBConnection, root: string, source: Source, f
  * Finds the first bad line of a JSON Lines source. DuckDB's line numbers for
  * JSON are approximate (a malformed line is counted one too high, blank lines
  * are skipped, a value of the wrong type can be blamed on line 1), so each
- * file is read again line by line: the first line that is not JSON, or that
- * holds a value DuckDB cannot cast to its column's declared type (checked by
- * DuckDB, a few thousand lines at a time). Null when every line reads.
+ * file is read again line by line (see sourceRecords): the first line that is
+ * not a JSON object, or that holds a value DuckDB cannot cast to its column's
+ * declared type (checked by DuckDB, a few thousand lines at a time). Null
+ * when every line reads.
  */
 async function diagnoseJson(db: DuckDBConnection, root: string, source: Source, files: SourceFile[]) {
   const found = (file: string, line: number, problem: string, text: string) => ({ file, line, problem, text: text.length > 200 ? `${text.slice(0, 200)}…` : text });
   const castable = source.columns.map((c, j) => `(c${j} IS NULL OR TRY_CAST(c${j} AS ${c.type}) IS NOT NULL)`).join(' AND ');
   for (const { file } of files) {
-    let batch: { line: number; text: string; values: (string | null)[] }[] = [];
+    let batch: { line: number; record: RawRecord; text: string }[] = [];
     const firstBad = async () => {
       if (batch.length === 0) return null;
-      const rows = batch.map((r, i) => `(${i}, ${r.values.map((v) => (v === null ? 'NULL' : `${sqlString(v)}::VARCHAR`)).join(', ')})`);
+      const rows = batch.map((r, i) => `(${i}, ${source.columns.map((c) => (r.record[c.name] === null ? 'NULL' : `${sqlString(r.record[c.name]!)}::VARCHAR`)).join(', ')})`);
       const [bad] = await queryRows(db, `SELECT min(i) AS i FROM (VALUES ${rows.join(', ')}) AS t(i, ${source.columns.map((_, j) => `c${j}`).join(', ')}) WHERE NOT (${castable})`);
       const row = bad?.i === null || bad?.i === undefined ? undefined : batch[Number(bad.i)];
       batch = [];
       if (!row) return null;
-      for (const [j, column] of source.columns.entries()) {
-        const value = row.values[j];
+      for (const column of source.columns) {
+        const value = row.record[column.name];
         if (value === null || value === undefined) continue;
         try {
           await db.run(`SELECT CAST(${sqlString(value)} AS ${column.type})`);
@@ -224,21 +225,9 @@ async function diagnoseJson(db: DuckDBConnection, root: string, source: Source, 
       }
       return null;
     };
-    for await (const { line, text } of jsonLines(createReadStream(join(root, file), { encoding: 'utf8' }))) {
-      let record: unknown;
-      try {
-        record = JSON.parse(text);
-      } catch (error) {
-        // V8 says "… in JSON at position 158 (line 1 column 159)": the line is the file's, so give only the character.
-        const problem = (error as Error).message.replace(/ in JSON at position (\d+)(?: \(line \d+ column \d+\))?/, (_, at: string) => ` at character ${Number(at) + 1}`);
-        return found(file, line, `Not valid JSON: ${problem}. Each line must be one JSON object.`, text);
-      }
-      if (record === null || typeof record !== 'object' || Array.isArray(record)) return found(file, line, 'Not a JSON object: each line must be one object, such as {"id": 1}.', text);
-      const values = source.columns.map((c) => {
-        const value = (record as Record<string, unknown>)[c.name];
-        return value === null || value === undefined ? null : typeof value === 'object' ? JSON.stringify(value) : String(value);
-      });
-      batch.push({ line, text, values });
+    for await (const row of sourceRecords(join(root, file), source)) {
+      if ('problem' in row) return found(file, row.line, row.problem, row.text);
+      batch.push({ ...row, text: row.text ?? '' });
       if (batch.length === 2_000) {
         const bad = await firstBad();
         if (bad) return bad;
@@ -299,7 +288,8 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
   const name = source.id;
   const checks: Check[] = [];
   // A dump source repeats its rows in every delivery: keys are unique within one.
-  const key = [...source.primaryKey, ...(source.delivery?.use === 'latest' ? ['_delivered'] : [])].map(sqlIdentifier);
+  const keyColumns = [...source.primaryKey, ...(source.delivery?.use === 'latest' ? ['_delivered'] : [])];
+  const key = keyColumns.map(sqlIdentifier);
   const bounded = source.columns.filter((c) => c.min !== undefined);
   // Floating-point columns can hold NaN and infinity, which pass a min check and poison every sum.
   const floating = source.columns.filter((c) => /^(DOUBLE|FLOAT|REAL|FLOAT4|FLOAT8)$/i.test(c.type));
@@ -340,7 +330,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
       const types = new Map(source.columns.map((c) => [c.name, c.type]));
       const keyText = source.primaryKey.map((k) => `${k} "${String(example?.[k])}"`).join(', ');
       // Its rows, in the delivery that disagrees with itself for a dump (which repeats every row).
-      const sameKey = [...source.primaryKey, ...(source.delivery?.use === 'latest' ? ['_delivered'] : [])].map((k) => `${sqlIdentifier(k)}::VARCHAR = ${sqlString(String(example?.[k]))}`).join(' AND ');
+      const sameKey = keyColumns.map((k) => `${sqlIdentifier(k)}::VARCHAR = ${sqlString(String(example?.[k]))}`).join(' AND ');
       const places = await rowsAt(sameKey, (r) => source.primaryKey.every((k) => sameValue(r[k] ?? null, example?.[k] === null ? null : String(example?.[k]), types.get(k) ?? 'VARCHAR')));
       unique = {
         name: 'keys are unique',

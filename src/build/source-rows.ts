@@ -33,8 +33,9 @@ export async function locateRows(root: string, source: Source, files: SourceFile
   const found: Place[] = [];
   try {
     for (const { file } of files) {
-      for await (const { record, line } of records(join(root, file), source)) {
-        if (!matches(record)) continue;
+      for await (const row of sourceRecords(join(root, file), source)) {
+        if (!('record' in row) || !matches(row.record)) continue;
+        const { line } = row;
         found.push({ file, line });
         if (found.length >= limit) return found;
       }
@@ -45,13 +46,20 @@ export async function locateRows(root: string, source: Source, files: SourceFile
   return found;
 }
 
-async function* records(path: string, source: Source): AsyncGenerator<{ record: RawRecord; line: number }> {
-  // Each declared column, or its first old name the file has (names match ignoring case, as DuckDB's do).
-  const pick = (fields: Record<string, unknown>): RawRecord => {
+/**
+ * A source file's records in order, each with its line: the declared columns
+ * as the file wrote them (and, for JSON Lines, the line's text), or for a
+ * JSON line that is not an object, the problem and the text instead (see
+ * diagnoseJson).
+ */
+export async function* sourceRecords(path: string, source: Source): AsyncGenerator<{ line: number; record: RawRecord; text?: string } | { line: number; problem: string; text: string }> {
+  // Each declared column, or its first old name the record has (names match ignoring case, as DuckDB's do).
+  // An empty CSV field is NULL to DuckDB; an empty JSON string is a string.
+  const pick = (fields: Record<string, unknown>, emptyIsNull: boolean): RawRecord => {
     const byName = new Map(Object.entries(fields).map(([k, v]) => [k.toLowerCase(), v]));
     return Object.fromEntries(
       source.columns.map((c) => {
-        const value = [c.name, ...c.renamedFrom].map((n) => byName.get(n.toLowerCase())).find((v) => v !== undefined && v !== null && v !== '');
+        const value = [c.name, ...c.renamedFrom].map((n) => byName.get(n.toLowerCase())).find((v) => v !== undefined && v !== null && !(emptyIsNull && v === ''));
         return [c.name, value === undefined ? null : typeof value === 'object' ? JSON.stringify(value) : String(value)];
       }),
     );
@@ -61,29 +69,29 @@ async function* records(path: string, source: Source): AsyncGenerator<{ record: 
     if (source.format === 'csv') {
       const parser = input.pipe(parse({ columns: true, delimiter: source.csv?.delimiter ?? ',', bom: true, info: true, skip_empty_lines: true, relax_column_count: true }));
       for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-        yield { record: pick(record), line: info.lines };
+        yield { record: pick(record, true), line: info.lines };
       }
-    } else {
-      for await (const { line, text } of jsonLines(input)) {
-        try {
-          const parsed: unknown = JSON.parse(text);
-          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) yield { record: pick(parsed as Record<string, unknown>), line };
-        } catch {
-          // a line that is not JSON stopped the load already (see diagnoseJson)
-        }
+      return;
+    }
+    // JSON Lines: one object per line that is not blank, numbered as an editor numbers them.
+    let line = 0;
+    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+      line += 1;
+      if (text.trim() === '') continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        // V8 says "… in JSON at position 158 (line 1 column 159)": that line is the text's, so give only the character.
+        const problem = (error as Error).message.replace(/ in JSON at position (\d+)(?: \(line \d+ column \d+\))?/, (_, at: string) => ` at character ${Number(at) + 1}`);
+        yield { line, problem: `Not valid JSON: ${problem}. Each line must be one JSON object.`, text };
+        continue;
       }
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) yield { line, problem: 'Not a JSON object: each line must be one object, such as {"id": 1}.', text };
+      else yield { line, record: pick(parsed as Record<string, unknown>, false), text };
     }
   } finally {
     input.destroy();
-  }
-}
-
-/** The lines of a JSON Lines file that are not blank, numbered as an editor numbers them. */
-export async function* jsonLines(input: NodeJS.ReadableStream): AsyncGenerator<{ line: number; text: string }> {
-  let line = 0;
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-    line += 1;
-    if (text.trim() !== '') yield { line, text };
   }
 }
 
