@@ -98,6 +98,8 @@ export interface Movement {
   improving?: boolean;
   /** True when there is no data after the starting month yet. */
   noNewData: boolean;
+  /** The month moved since, YYYY-MM. */
+  since: string;
 }
 
 /**
@@ -118,6 +120,7 @@ export function movementSince(series: MetricPoint[], since: string, direction: M
     delta,
     improving: delta === 0 ? undefined : (delta > 0) === (direction === 'up'),
     noNewData: from === to,
+    since: since.slice(0, 7),
   };
 }
 
