@@ -110,13 +110,14 @@ export async function checkColumnTypes(db: DuckDBConnection, model: Model, where
 /** Loads every file of a source into `src_<id>`; a file that does not parse names itself and the line. */
 export async function loadSource(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
   const list = `[${files.map((f) => sqlString(join(root, f.file))).join(', ')}]`;
+  // Each column under its name and its old names (a JSON record without one of them reads it as NULL, as a CSV file without it does).
   const types = source.columns.flatMap((c) => [c, ...c.renamedFrom.map((name) => ({ ...c, name }))]).map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`);
   const dialect = `header = true, delim = ${sqlString(source.csv?.delimiter ?? ',')}, quote = '"', escape = '"', strict_mode = true` +
     (source.csv?.dateFormat ? `, dateformat = ${sqlString(source.csv.dateFormat)}` : '');
   const reader =
     source.format === 'csv'
       ? `read_csv(${list}, ${dialect}, union_by_name = true, filename = true, types = {${types.join(', ')}})`
-      : `read_json(${list}, format = 'newline_delimited', filename = true, columns = {${source.columns.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ')}})`;
+      : `read_json(${list}, format = 'newline_delimited', filename = true, columns = {${types.join(', ')}})`;
   const columns = source.columns.map((c) =>
     c.renamedFrom.length > 0 ? `coalesce(${[c.name, ...c.renamedFrom].map(sqlIdentifier).join(', ')}) AS ${sqlIdentifier(c.name)}` : sqlIdentifier(c.name),
   );

@@ -111,6 +111,21 @@ describe('the export on a tiny hand-made company', () => {
     expect(naiveValue('active_users', 'month', 'Casting', '2026-06-01')).toBeUndefined();
   });
 
+  it('reads a JSON Lines column under its old name in older lines, as a CSV column (renamedFrom)', async () => {
+    // T3 and T4 were written when the desk called "resolved" "closed".
+    const tickets = TINY['support/tickets.jsonl']!.split('\n').map((line) => (/"T[34]"/.test(line) ? line.replace('"resolved":', '"closed":') : line)).join('\n');
+    const modelDir = modelWith('sources.yaml', (text) => text.replace('{ name: resolved, type: TIMESTAMPTZ }', '{ name: resolved, type: TIMESTAMPTZ, renamedFrom: [closed] }'));
+    const [renamed] = await exportSnapshots({
+      root: ROOT, sourcesDir: writeSources({ ...TINY, 'support/tickets.jsonl': tickets }), snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-snapshots-')),
+      cacheDir: scratchCache(), period: '2027-01', modelDir, effects: quietEffects(),
+    });
+    const { value: renamedValue } = await valuesOf(renamed!);
+    // As with the file as it is: January's median of T2's 10 h and T4's 30 h; T3 (resolved in February) still open.
+    expect(renamedValue('resolution_hours', 'month', 'All', '2027-01-01')).toBeCloseTo(20, 9);
+    expect(renamedValue('resolution_hours', 'month', 'Casting', '2027-01-01')).toBeCloseTo(30, 9);
+    expect(renamedValue('resolved_within_48h', 'month', 'All', '2027-01-01')).toBeCloseTo(2 / 3, 12);
+  });
+
   it('treats a ticket resolved after the snapshot ends as still open', () => {
     // January: T2 10 h, T4 30 h, T3 resolved in February (open as of 31 January).
     expect(value('tickets_opened', 'month', 'All', '2027-01-01')).toBe(3);
