@@ -14,7 +14,7 @@ import type { Manifest } from '../lib/manifest.ts';
 import type { Model, Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { closest, type LoadedModel } from './model.ts';
-import { atLines, locateRows, placesText, type RawRecord, sameValue, sourceRecords } from './source-rows.ts';
+import { atLines, locateRows, placesText, type RawRecord, sourceRecords } from './source-rows.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -262,9 +262,6 @@ export function firstLines(error: unknown, count = 6): string {
   return useful.split('\n').filter((line) => line.trim() !== '').slice(0, count).join('\n');
 }
 
-/** Text a DOUBLE column reads as NaN or infinity: "nan", "-inf", "Infinity", or a number too large, such as 1e400. */
-const unreal = (raw: string | null) => raw !== null && (/^[+-]?(nan|inf|infinity)$/i.test(raw.trim()) || Math.abs(Number(raw)) === Infinity);
-
 const indent = (text: string) => text.split('\n').map((line) => `  ${line}`).join('\n');
 
 /**
@@ -280,11 +277,12 @@ const indent = (text: string) => text.split('\n').map((line) => `  ${line}`).joi
  */
 export async function checkSource(db: DuckDBConnection, source: Source, { today, root, files }: { today: string; root: string; files: SourceFile[] }): Promise<Check[]> {
   const table = tableOf(source);
-  // Where a failing check's rows are: the files are read again, only when it fails (see source-rows.ts). The
-  // rows matching `where` in the loaded table say which deliveries hold them, so only those files are read.
-  const rowsAt = async (where: string, matches: (record: RawRecord) => boolean) => {
+  // Where a failing check's rows are: the files are read again, only when it fails, and the rows for which
+  // `where` holds are found (see source-rows.ts). The same condition on the loaded table says which
+  // deliveries hold them, so only those files are read.
+  const rowsAt = async (where: string) => {
     const deliveries = source.delivery ? new Set((await queryRows(db, `SELECT DISTINCT _delivered AS d FROM ${table} WHERE ${where}`)).map((r) => String(r.d))) : null;
-    return locateRows(root, source, deliveries ? files.filter((f) => deliveries.has(String(f.delivered))) : files, matches);
+    return locateRows(db, root, source, deliveries ? files.filter((f) => deliveries.has(String(f.delivered))) : files, where);
   };
   const name = source.id;
   const checks: Check[] = [];
@@ -328,11 +326,10 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
         `SELECT ${source.primaryKey.map((k) => `${sqlIdentifier(k)}::VARCHAR AS ${sqlIdentifier(k)}`).join(', ')}, any_value(_delivered) AS _delivered
          FROM _suspects GROUP BY ${key.join(', ')} HAVING count(DISTINCT (${columns})) > 1 ORDER BY ALL LIMIT 1`,
       );
-      const types = new Map(source.columns.map((c) => [c.name, c.type]));
       const keyText = source.primaryKey.map((k) => `${k} "${String(example?.[k])}"`).join(', ');
       // Its rows, in the delivery that disagrees with itself for a dump (which repeats every row).
       const sameKey = keyColumns.map((k) => `${sqlIdentifier(k)}::VARCHAR = ${sqlString(String(example?.[k]))}`).join(' AND ');
-      const places = await rowsAt(sameKey, (r) => source.primaryKey.every((k) => sameValue(r[k] ?? null, example?.[k] === null ? null : String(example?.[k]), types.get(k) ?? 'VARCHAR')));
+      const places = await rowsAt(sameKey);
       unique = {
         name: 'keys are unique',
         source: name,
@@ -366,7 +363,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
     detail:
       nullKeyCount === 0
         ? `${source.primaryKey.join(', ')} filled in every row`
-        : `${countOf(nullKeyCount, 'row has', 'rows have')} an empty ${source.primaryKey.join(' or ')}; the extract must identify every row.${atLines(await rowsAt(key.map((k) => `${k} IS NULL`).join(' OR '), (r) => source.primaryKey.some((k) => r[k] === null)))}`,
+        : `${countOf(nullKeyCount, 'row has', 'rows have')} an empty ${source.primaryKey.join(' or ')}; the extract must identify every row.${atLines(await rowsAt(key.map((k) => `${k} IS NULL`).join(' OR ')))}`,
   });
 
   checks.push(unique);
@@ -385,7 +382,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
       undated === 0
         ? 'every row has a date'
         : `${countOf(undated, 'row has', 'rows have')} no date: ${source.time.date} is empty${undatedWhere}, so ${undated === 1 ? 'it' : 'they'} would count in no period. ` +
-          'Fix the extract, or the column names if the file changed shape.',
+          `Fix the extract, or the column names if the file changed shape.${atLines(await rowsAt('_date IS NULL'))}`,
   });
 
   // Rows dated after today (a clock or an extract gone wrong) count in no snapshot until their month has ended: say so.
@@ -408,7 +405,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
       name: `${column.name} is a number`,
       source: name,
       status: 'fail',
-      detail: `${countOf(n, 'row has', 'rows have')} NaN or infinity in ${column.name}, which no sum or average survives; fix the extract.${atLines(await rowsAt(`isnan(${sqlIdentifier(column.name)}) OR isinf(${sqlIdentifier(column.name)})`, (r) => unreal(r[column.name] ?? null)))}`,
+      detail: `${countOf(n, 'row has', 'rows have')} NaN or infinity in ${column.name}, which no sum or average survives; fix the extract.${atLines(await rowsAt(`isnan(${sqlIdentifier(column.name)}) OR isinf(${sqlIdentifier(column.name)})`))}`,
     });
   }
 
@@ -422,7 +419,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
         n === 0
           ? `no value below ${column.min}`
           : `${countOf(n, 'row has', 'rows have')} ${column.name} below ${column.min} (lowest ${String(stats?.[`lowest_${i}`])}), which cannot happen; fix the extract.` +
-            atLines(await rowsAt(`${sqlIdentifier(column.name)} < ${column.min}`, (r) => r[column.name] !== null && Number(r[column.name]) < column.min!)),
+            atLines(await rowsAt(`${sqlIdentifier(column.name)} < ${column.min}`)),
     });
   }
 

@@ -5,43 +5,82 @@
  * they would cost gigabytes, and DuckDB's CSV reader gives no line numbers),
  * so after a check has failed the files are read again here, in order, and
  * the first rows that match are reported. Only a failing export pays for it:
- * the caller passes only the deliveries that hold such rows (11 s for an
- * empty key at the end of 100 million events), and the search stops at the
- * first few rows found. A record over several lines is placed at its last.
+ * the caller passes only the deliveries that hold such rows (about 11 s for
+ * an empty key at the end of 100 million events), and the search stops at
+ * the first few rows found. A record over several lines is placed at its last.
  *
  * CSV is parsed with csv-parse (quotes, embedded newlines, a byte-order mark);
  * JSON Lines one JSON object per line. A record's fields are its raw text, its
- * renamed columns under their current names, so a predicate sees what the
- * file says.
+ * renamed columns under their current names. The check's own SQL condition
+ * decides which rows match: DuckDB casts each field to its declared type and
+ * computes the row's date with the source's own SQL, as the load does, so a
+ * row is found by the same rule that counted it.
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { parse } from 'csv-parse';
 import type { Source } from '../lib/model-schema.ts';
+import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import type { SourceFile } from './export-sources.ts';
 
 /** A record's declared columns as the file wrote them: text, or null when absent or empty. */
 export type RawRecord = Record<string, string | null>;
 
+/** Records sent to DuckDB at a time: enough that a query per batch costs little next to reading the file. */
+const BATCH = 50_000;
+
 /**
- * The first `limit` rows of a source's files (in order) for which `matches`
- * holds. Best effort: a file this reader cannot parse ends the search with
- * what was found, so the check's own message still stands.
+ * The first `limit` rows of a source's files (in order) for which the SQL
+ * condition `where` holds, over the columns as loaded (declared names and
+ * types, `_delivered` and `_date`). Best effort: a file this reader cannot
+ * parse, or a field DuckDB's cast refuses where the loading reader did not,
+ * ends the search with what was found, so the check's own message still stands.
  */
-export async function locateRows(root: string, source: Source, files: SourceFile[], matches: (record: RawRecord) => boolean, limit = 3): Promise<Place[]> {
+export async function locateRows(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: string, limit = 3): Promise<Place[]> {
   const found: Place[] = [];
+  const field = (j: number) => `c${j}`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE _raw_records (line INTEGER, ${source.columns.map((_, j) => `${field(j)} VARCHAR`).join(', ')})`);
+  // The row as the load has it: each field in its declared type (CSV dates in the source's date format), then its date.
+  const typed = source.columns.map((c, j) =>
+    source.format === 'csv' && source.csv?.dateFormat && /^DATE$/i.test(c.type) ? `strptime(${field(j)}, ${sqlString(source.csv.dateFormat)})::DATE` : `CAST(${field(j)} AS ${c.type})`,
+  );
+  const matching = (delivered: string | null, count: number) =>
+    `SELECT line FROM (
+       SELECT *, ${source.time.date} AS _date
+       FROM (SELECT line, ${typed.map((t, j) => `${t} AS ${sqlIdentifier(source.columns[j]!.name)}`).join(', ')}, ${delivered === null ? 'NULL::VARCHAR' : sqlString(delivered)} AS _delivered FROM _raw_records)
+     ) WHERE ${where} ORDER BY line LIMIT ${count}`;
+  const appender = await db.createAppender('_raw_records', 'main', 'temp');
   try {
-    for (const { file } of files) {
+    for (const { file, delivered } of files) {
+      let rows = 0;
+      const search = async () => {
+        appender.flushSync();
+        if (rows > 0) for (const r of await queryRows(db, matching(delivered, limit - found.length))) found.push({ file, line: Number(r.line) });
+        await db.run('DELETE FROM _raw_records');
+        rows = 0;
+        return found.length >= limit;
+      };
       for await (const row of sourceRecords(join(root, file), source)) {
-        if (!('record' in row) || !matches(row.record)) continue;
-        const { line } = row;
-        found.push({ file, line });
-        if (found.length >= limit) return found;
+        if (!('record' in row)) continue;
+        appender.appendInteger(row.line);
+        for (const c of source.columns) {
+          const value = row.record[c.name];
+          if (value === null || value === undefined) appender.appendNull();
+          else appender.appendVarchar(value);
+        }
+        appender.endRow();
+        rows += 1;
+        if (rows === BATCH && (await search())) return found;
       }
+      if (await search()) return found;
     }
   } catch {
-    // e.g. a header csv-parse refuses (two columns of one name) where DuckDB read on
+    // e.g. a header csv-parse refuses (two columns of one name) where DuckDB read on, or a cast the reader did otherwise
+  } finally {
+    appender.closeSync();
+    await db.run('DROP TABLE IF EXISTS _raw_records');
   }
   return found;
 }
@@ -93,13 +132,6 @@ export async function* sourceRecords(path: string, source: Source): AsyncGenerat
   } finally {
     input.destroy();
   }
-}
-
-/** The same value as DuckDB reads it, for the text of a key: "007" is 7 in an INTEGER column. */
-export function sameValue(raw: string | null, value: string | null, type: string): boolean {
-  if (raw === null || value === null) return raw === value;
-  if (/INT|DECIMAL|NUMERIC|DOUBLE|FLOAT|REAL/i.test(type)) return raw.trim() !== '' && Number(raw) === Number(value);
-  return raw === value;
 }
 
 export interface Place {

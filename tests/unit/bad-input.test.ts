@@ -148,12 +148,20 @@ describe('bad input', () => {
     expect(message).toContain('The header reads: event_id,user_ref,event_type,occurred_at,region');
   });
 
-  it('rows without a date: fail, naming the delivery, instead of counting in no period', async () => {
-    const file = 'casting-events/file_month=2027-01/events_0.csv';
-    const message = await failure(withFile(file, `${TINY[file]}\nc10,CU-4,login,,London\nc11,CU-4,login,,London`));
+  it('rows without a date: fail, naming the deliveries and the lines, instead of counting in no period', async () => {
+    const december = 'casting-events/file_month=2026-12/events_0.csv';
+    const january = 'casting-events/file_month=2027-01/events_0.csv';
+    // December's file still calls the column "timestamp": its empty one is found under the old name.
+    const files = { ...withFile(january, `${TINY[january]}\nc10,CU-4,login,,London\nc11,CU-4,login,,London`), [december]: `${TINY[december]}\nc12,CU-4,login,,London` };
+    const message = await failure(files);
+    // After each file's header and rows: line 6 of December's (four rows), lines 7 and 8 of January's (five).
+    const [, first, second] = /First at (\S+):6; (\S+), lines 7 and 8\.$/.exec(message) ?? [];
+    expect(first).toMatch(/file_month=2026-12\/events_0\.csv$/);
+    expect(second).toMatch(/file_month=2027-01\/events_0\.csv$/);
     expect(message).toBe(
       'The export stopped: the sources failed a check, so no snapshot was written or changed.\n' +
-        '  casting_events: 2 rows have no date: local_date(occurred_at_utc) is empty (in the files delivered 2027-01: 2 rows), so they would count in no period. Fix the extract, or the column names if the file changed shape.',
+        '  casting_events: 3 rows have no date: local_date(occurred_at_utc) is empty (in the files delivered 2026-12: 1 row; 2027-01: 2 rows), so they would count in no period. ' +
+        `Fix the extract, or the column names if the file changed shape. First at ${first}:6; ${second}, lines 7 and 8.`,
     );
   });
 
@@ -166,8 +174,8 @@ describe('bad input', () => {
 
   it('rows sharing a key with different values: refuses to guess, and shows where they are', async () => {
     const file = 'production-events/PROD_EXPORT_202701.csv';
-    // Id 4 signs in on line 6; the row added on line 7 says it booked.
-    const message = await failure(withFile(file, `${TINY[file]}\n4;P#2;CREW_BOOKED;04/01/2027;Wales`));
+    // Id 4 signs in on line 6; the row added on line 7 (written 004: the same INTEGER) says it booked.
+    const message = await failure(withFile(file, `${TINY[file]}\n004;P#2;CREW_BOOKED;04/01/2027;Wales`));
     const [, path] = /For example id "4": (\S+), lines 6 and 7\./.exec(message) ?? [];
     expect(path).toMatch(/production-events\/PROD_EXPORT_202701\.csv$/);
     expect(message).toBe(
