@@ -125,6 +125,7 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
     ? `regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 1) || '-' || regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 2)`
     : 'NULL::VARCHAR';
   if (source.format === 'csv') await checkHeaders(root, source, files, where, index);
+  else await checkJsonKeys(db, root, source, files, where, index);
   // The row's UK date is computed as the rows stream in (its SQL may use the merged, renamed columns).
   const load = `CREATE OR REPLACE TABLE ${tableOf(source)} AS
       SELECT *, ${source.time.date} AS _date FROM (SELECT ${columns.join(', ')}, ${delivered} AS _delivered FROM ${reader})`;
@@ -154,15 +155,48 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
 async function checkHeaders(root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
   for (const { file } of files) {
     const header = (await readFirstLine(join(root, file))).replace(/^\uFEFF/, '');
-    const names = new Set(header.split(source.csv?.delimiter ?? ',').map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase()));
-    const missing = source.columns.filter((c) => ![c.name, ...c.renamedFrom].some((name) => names.has(name.toLowerCase())));
-    if (missing.length === 0) continue;
-    const described = missing.map((c) => `"${c.name}"${c.renamedFrom.length > 0 ? ` (or its old name ${c.renamedFrom.map((n) => `"${n}"`).join(', ')})` : ''}`);
-    throw new ExportError(
-      `${file}:1: no column ${described.join(', ')}, which source ${source.id} declares (${where('sources', ['sources', index, 'columns'])}). The header reads: ${header.slice(0, 200)}\n` +
-        `Fix the file${source.csv?.delimiter ? ` (columns separated by "${source.csv.delimiter}")` : ''}; or, if the column was renamed, list its old name under renamedFrom.`,
-    );
+    const names = header.split(source.csv?.delimiter ?? ',').map((h) => h.trim().replace(/^"|"$/g, ''));
+    refuseMissing(source, names, where, index, {
+      at: `${file}:1`,
+      shown: `The header reads: ${header.slice(0, 200)}`,
+      fix: `Fix the file${source.csv?.delimiter ? ` (columns separated by "${source.csv.delimiter}")` : ''}`,
+    });
   }
+}
+
+/**
+ * The same for JSON Lines: every declared column (or an old name) is a key of
+ * at least one record of each file. A key no record has would be read as
+ * empty in every row, silently (a renamed key, say). A file DuckDB cannot
+ * read here is left to the load, which says where it breaks.
+ */
+async function checkJsonKeys(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
+  for (const { file } of files) {
+    let keys: string[];
+    try {
+      keys = (await queryRows(db, `SELECT DISTINCT unnest(json_keys(json)) AS k FROM read_ndjson_objects(${sqlString(join(root, file))}) ORDER BY k`)).map((r) => String(r.k));
+    } catch {
+      continue;
+    }
+    if (keys.length === 0) continue;
+    refuseMissing(source, keys, where, index, {
+      at: file,
+      shown: `Its records' keys: ${keys.join(', ').slice(0, 200)}`,
+      fix: 'Fix the file (a record may leave out an empty value, but some record must have each key)',
+    });
+  }
+}
+
+function refuseMissing(source: Source, names: string[], where: LoadedModel['where'], index: number, { at, shown, fix }: { at: string; shown: string; fix: string }): void {
+  const lower = new Set(names.map((n) => n.toLowerCase()));
+  const missing = source.columns.filter((c) => ![c.name, ...c.renamedFrom].some((name) => lower.has(name.toLowerCase())));
+  if (missing.length === 0) return;
+  const described = missing.map((c) => `"${c.name}"${c.renamedFrom.length > 0 ? ` (or its old name ${c.renamedFrom.map((n) => `"${n}"`).join(', ')})` : ''}`);
+  const what = source.format === 'csv' ? 'no column' : 'no record has';
+  throw new ExportError(
+    `${at}: ${what} ${described.join(', ')}, which source ${source.id} declares (${where('sources', ['sources', index, 'columns'])}). ${shown}\n` +
+      `${fix}; or, if the ${source.format === 'csv' ? 'column' : 'key'} was renamed, list its old name under renamedFrom.`,
+  );
 }
 
 /**

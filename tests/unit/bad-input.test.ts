@@ -148,6 +148,16 @@ describe('bad input', () => {
     expect(message).toContain('The header reads: event_id,user_ref,event_type,occurred_at,region');
   });
 
+  it('a JSON Lines key no record has (renamed by the desk): names the file, the key and the keys there are', async () => {
+    const tickets = TINY['support/tickets.jsonl']!.replaceAll('"resolved":', '"closed_at":');
+    const message = await failure(withFile('support/tickets.jsonl', tickets));
+    expect(message).toMatch(
+      /support\/tickets\.jsonl: no record has "resolved", which source support_tickets declares \(data\/model\/sources\.yaml:\d+\)\. Its records' keys: category, closed_at, line, opened, requester_email, ticket\n/,
+    );
+    expect(message).toMatch(/; or, if the key was renamed, list its old name under renamedFrom\.$/);
+    // Read anyway, every ticket would have been open forever: no resolution time at all.
+  });
+
   it('rows without a date: fail, naming the deliveries and the lines, instead of counting in no period', async () => {
     const december = 'casting-events/file_month=2026-12/events_0.csv';
     const january = 'casting-events/file_month=2027-01/events_0.csv';
