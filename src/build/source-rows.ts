@@ -5,9 +5,9 @@
  * they would cost gigabytes, and DuckDB's CSV reader gives no line numbers),
  * so after a check has failed the files are read again here, in order, and
  * the first rows that match are reported. Only a failing export pays for it:
- * the caller passes only the deliveries that hold such rows (about 11 s for
- * an empty key at the end of 100 million events), and the search stops at
- * the first few rows found. A record over several lines is placed at its last.
+ * the caller passes only the deliveries that hold such rows (about 18 s for
+ * an empty key on the last of 2.7 million lines, in the last file of 100
+ * million events), and the search stops at the first few rows found. A record over several lines is placed at its last.
  *
  * CSV is parsed with csv-parse (quotes, embedded newlines, a byte-order mark);
  * JSON Lines one JSON object per line. A record's fields are its raw text, its
@@ -79,8 +79,12 @@ export async function locateRows(db: DuckDBConnection, root: string, source: Sou
   } catch {
     // e.g. a header csv-parse refuses (two columns of one name) where DuckDB read on, or a cast the reader did otherwise
   } finally {
-    appender.closeSync();
-    await db.run('DROP TABLE IF EXISTS _raw_records');
+    try {
+      appender.closeSync();
+      await db.run('DROP TABLE IF EXISTS _raw_records');
+    } catch {
+      // an appender a failed batch left unusable: the table goes with the scratch database
+    }
   }
   return found;
 }
