@@ -14,7 +14,7 @@ import type { Manifest } from '../lib/manifest.ts';
 import type { Model, Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { closest, type LoadedModel } from './model.ts';
-import { atLines, locateRows, placesText, type RawRecord, sourceRecords } from './source-rows.ts';
+import { atLines, locateRows, matchingRecords, placesText, readable, sourceRecords } from './source-rows.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -234,42 +234,26 @@ async function diagnoseCsv(db: DuckDBConnection, root: string, source: Source, f
  * are skipped, a value of the wrong type can be blamed on line 1), so each
  * file is read again line by line (see sourceRecords): the first line that is
  * not a JSON object, or that holds a value DuckDB cannot cast to its column's
- * declared type (checked by DuckDB, a few thousand lines at a time). Null
- * when every line reads.
+ * declared type (see matchingRecords). Null when every line reads.
  */
 async function diagnoseJson(db: DuckDBConnection, root: string, source: Source, files: SourceFile[]) {
   const found = (file: string, line: number, problem: string, text: string) => ({ file, line, problem, text: text.length > 200 ? `${text.slice(0, 200)}…` : text });
-  const castable = source.columns.map((c, j) => `(c${j} IS NULL OR TRY_CAST(c${j} AS ${c.type}) IS NOT NULL)`).join(' AND ');
+  const castable = source.columns.map((c) => `(${sqlIdentifier(c.name)} IS NULL OR TRY_CAST(${sqlIdentifier(c.name)} AS ${c.type}) IS NOT NULL)`).join(' AND ');
   for (const { file } of files) {
-    let batch: { line: number; record: RawRecord; text: string }[] = [];
-    const firstBad = async () => {
-      if (batch.length === 0) return null;
-      const rows = batch.map((r, i) => `(${i}, ${source.columns.map((c) => (r.record[c.name] === null ? 'NULL' : `${sqlString(r.record[c.name]!)}::VARCHAR`)).join(', ')})`);
-      const [bad] = await queryRows(db, `SELECT min(i) AS i FROM (VALUES ${rows.join(', ')}) AS t(i, ${source.columns.map((_, j) => `c${j}`).join(', ')}) WHERE NOT (${castable})`);
-      const row = bad?.i === null || bad?.i === undefined ? undefined : batch[Number(bad.i)];
-      batch = [];
-      if (!row) return null;
-      for (const column of source.columns) {
-        const value = row.record[column.name];
-        if (value === null || value === undefined) continue;
-        try {
-          await db.run(`SELECT CAST(${sqlString(value)} AS ${column.type})`);
-        } catch (error) {
-          return found(file, row.line, `"${column.name}" is ${JSON.stringify(value)}, which is not a ${column.type}: ${firstLines(error, 1).replace(/^\w+ Error: /, '')}`, row.text);
-        }
-      }
-      return null;
-    };
-    for await (const row of sourceRecords(join(root, file), source)) {
-      if ('problem' in row) return found(file, row.line, row.problem, row.text);
-      batch.push({ ...row, text: row.text ?? '' });
-      if (batch.length === 2_000) {
-        const bad = await firstBad();
-        if (bad) return bad;
+    let notObject: { line: number; problem: string; text: string } | undefined;
+    // Lines up to the first that is not an object: one among them that does not cast comes before it.
+    const records = readable(sourceRecords(join(root, file), source), (problem) => (notObject = problem));
+    const [bad] = await matchingRecords(db, source, records, `NOT (${castable})`, { limit: 1 });
+    for (const column of bad ? source.columns : []) {
+      const value = bad!.record[column.name];
+      if (value === null || value === undefined) continue;
+      try {
+        await db.run(`SELECT CAST(${sqlString(value)} AS ${column.type})`);
+      } catch (error) {
+        return found(file, bad!.line, `"${column.name}" is ${JSON.stringify(value)}, which is not a ${column.type}: ${firstLines(error, 1).replace(/^\w+ Error: /, '')}`, bad!.text ?? '');
       }
     }
-    const bad = await firstBad();
-    if (bad) return bad;
+    if (notObject) return found(file, notObject.line, notObject.problem, notObject.text);
   }
   return null;
 }

@@ -40,44 +40,80 @@ const BATCH = 50_000;
  */
 export async function locateRows(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: string, limit = 3): Promise<Place[]> {
   const found: Place[] = [];
-  const field = (j: number) => `c${j}`;
-  await db.run(`CREATE OR REPLACE TEMP TABLE _raw_records (line INTEGER, ${source.columns.map((_, j) => `${field(j)} VARCHAR`).join(', ')})`);
-  // The row as the load has it: each field in its declared type (CSV dates in the source's date format), then its date.
-  const typed = source.columns.map((c, j) =>
-    source.format === 'csv' && source.csv?.dateFormat && /^DATE$/i.test(c.type) ? `strptime(${field(j)}, ${sqlString(source.csv.dateFormat)})::DATE` : `CAST(${field(j)} AS ${c.type})`,
-  );
-  const matching = (delivered: string | null, count: number) =>
-    `SELECT line FROM (
-       SELECT *, ${source.time.date} AS _date
-       FROM (SELECT line, ${typed.map((t, j) => `${t} AS ${sqlIdentifier(source.columns[j]!.name)}`).join(', ')}, ${delivered === null ? 'NULL::VARCHAR' : sqlString(delivered)} AS _delivered FROM _raw_records)
-     ) WHERE ${where} ORDER BY line LIMIT ${count}`;
-  const appender = await db.createAppender('_raw_records', 'main', 'temp');
   try {
     for (const { file, delivered } of files) {
-      let rows = 0;
-      const search = async () => {
-        appender.flushSync();
-        if (rows > 0) for (const r of await queryRows(db, matching(delivered, limit - found.length))) found.push({ file, line: Number(r.line) });
-        await db.run('DELETE FROM _raw_records');
-        rows = 0;
-        return found.length >= limit;
-      };
-      for await (const row of sourceRecords(join(root, file), source)) {
-        if (!('record' in row)) continue;
-        appender.appendInteger(row.line);
-        for (const c of source.columns) {
-          const value = row.record[c.name];
-          if (value === null || value === undefined) appender.appendNull();
-          else appender.appendVarchar(value);
-        }
-        appender.endRow();
-        rows += 1;
-        if (rows === BATCH && (await search())) return found;
-      }
-      if (await search()) return found;
+      // The load read every line, so every line is a record here.
+      const records = readable(sourceRecords(join(root, file), source));
+      for (const { line } of await matchingRecords(db, source, records, where, { typed: { delivered }, limit: limit - found.length })) found.push({ file, line });
+      if (found.length >= limit) break;
     }
   } catch {
     // e.g. a header csv-parse refuses (two columns of one name) where DuckDB read on, or a cast the reader did otherwise
+  }
+  return found;
+}
+
+/** A record of a source file, with its line (and, for JSON Lines, the line's text). */
+export type SourceRecord = { line: number; record: RawRecord; text?: string };
+
+/** The records of `rows` up to the first line that is not one (a JSON line that is not an object), which goes to `stop`. */
+export async function* readable(rows: ReturnType<typeof sourceRecords>, stop?: (problem: { line: number; problem: string; text: string }) => void): AsyncGenerator<SourceRecord> {
+  for await (const row of rows) {
+    if ('problem' in row) {
+      stop?.(row);
+      return;
+    }
+    yield row;
+  }
+}
+
+/**
+ * The first `limit` of `records` for which the SQL condition `where` holds,
+ * as DuckDB judges it, a batch at a time (each goes into a temporary table
+ * through DuckDB's appender). The condition sees each declared column by its
+ * name: as text, or with `typed` as the load has it (cast to its declared
+ * type, CSV dates in the source's date format), with `_delivered` and the
+ * row's `_date` from the source's own SQL. A cast DuckDB refuses throws.
+ */
+export async function matchingRecords(
+  db: DuckDBConnection,
+  source: Source,
+  records: AsyncIterable<SourceRecord>,
+  where: string,
+  { typed, limit }: { typed?: { delivered: string | null }; limit: number },
+): Promise<SourceRecord[]> {
+  const field = (j: number) => `c${j}`;
+  const named = source.columns.map((c, j) => {
+    const cast = !typed ? field(j) : source.format === 'csv' && source.csv?.dateFormat && /^DATE$/i.test(c.type) ? `strptime(${field(j)}, ${sqlString(source.csv.dateFormat)})::DATE` : `CAST(${field(j)} AS ${c.type})`;
+    return `${cast} AS ${sqlIdentifier(c.name)}`;
+  });
+  const rows = `SELECT _line, ${named.join(', ')}${typed ? `, ${typed.delivered === null ? 'NULL::VARCHAR' : sqlString(typed.delivered)} AS _delivered` : ''} FROM _raw_records`;
+  const matching = (count: number) => `SELECT _line FROM (${typed ? `SELECT *, ${source.time.date} AS _date FROM (${rows})` : rows}) WHERE ${where} ORDER BY _line LIMIT ${count}`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE _raw_records (_line INTEGER, ${source.columns.map((_, j) => `${field(j)} VARCHAR`).join(', ')})`);
+  const appender = await db.createAppender('_raw_records', 'main', 'temp');
+  const found: SourceRecord[] = [];
+  let batch = new Map<number, SourceRecord>();
+  const search = async () => {
+    appender.flushSync();
+    if (batch.size > 0) for (const r of await queryRows(db, matching(limit - found.length))) found.push(batch.get(Number(r._line))!);
+    await db.run('DELETE FROM _raw_records');
+    batch = new Map();
+    return found.length >= limit;
+  };
+  try {
+    for await (const row of records) {
+      appender.appendInteger(row.line);
+      for (const c of source.columns) {
+        const value = row.record[c.name];
+        if (value === null || value === undefined) appender.appendNull();
+        else appender.appendVarchar(value);
+      }
+      appender.endRow();
+      batch.set(row.line, row);
+      if (batch.size === BATCH && (await search())) return found;
+    }
+    await search();
+    return found;
   } finally {
     try {
       appender.closeSync();
@@ -86,7 +122,6 @@ export async function locateRows(db: DuckDBConnection, root: string, source: Sou
       // an appender a failed batch left unusable: the table goes with the scratch database
     }
   }
-  return found;
 }
 
 /**

@@ -198,6 +198,14 @@ describe('bad input', () => {
     expect(crm).toMatch(/crm_subscriptions: 1 row shares its subscription_id with another row but differs from it; .* For example subscription_id "S2": \S+subscriptions_2027-01\.csv, lines 3 and 5\.$/m);
   });
 
+  it('rows sharing a key whose column is called "line": placed by that column, not by their line numbers', async () => {
+    const modelDir = modelWith('sources.yaml', (text) => text.replace('primaryKey: [ticket]', 'primaryKey: [ticket, line]'));
+    // T4 (casting) is on line 4; line 5 gives it another category.
+    const tickets = `${TINY['support/tickets.jsonl']}\n{"ticket":"T4","opened":"2027-01-11T09:00:00Z","resolved":"2027-01-12T15:00:00Z","category":"Billing","line":"casting","requester_email":"bob@example.invalid"}`;
+    const message = await failure(withFile('support/tickets.jsonl', tickets), modelDir);
+    expect(message).toMatch(/support_tickets: 1 row shares its ticket, line with another row but differs from it; .* For example ticket "T4", line "casting": \S+\/support\/tickets\.jsonl, lines 4 and 5\.$/m);
+  });
+
   it('an empty key and an impossible (negative) value: both reported at once', async () => {
     const files = withFile('finance/weekly-report.csv', `${TINY['finance/weekly-report.csv']}\nFY2026,42,CAST,-50,10`);
     files['support/tickets.jsonl'] = `${TINY['support/tickets.jsonl']}\n{"ticket":null,"opened":"2027-01-12T09:00:00Z","resolved":null,"category":"Billing","line":"casting","requester_email":"x@example.invalid"}`;
