@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { countOf, days, formatDay, formatDayRange } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
-import type { Model, Source } from '../lib/model-schema.ts';
+import { type Model, namesOf, type Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { closest, type LoadedModel } from './model.ts';
 import { atLines, locateRows, matchingRecords, placesText, readable, sourceRecords } from './source-rows.ts';
@@ -111,7 +111,7 @@ export async function checkColumnTypes(db: DuckDBConnection, model: Model, where
 export async function loadSource(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
   const list = `[${files.map((f) => sqlString(join(root, f.file))).join(', ')}]`;
   // Each column under its name and its old names (a JSON record without one of them reads it as NULL, as a CSV file without it does).
-  const types = source.columns.flatMap((c) => [c, ...c.renamedFrom.map((name) => ({ ...c, name }))]).map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`);
+  const types = source.columns.flatMap((c) => namesOf(c).map((name) => `${sqlString(name)}: ${sqlString(c.type)}`));
   const dialect = `header = true, delim = ${sqlString(source.csv?.delimiter ?? ',')}, quote = '"', escape = '"', strict_mode = true` +
     (source.csv?.dateFormat ? `, dateformat = ${sqlString(source.csv.dateFormat)}` : '');
   const reader =
@@ -119,7 +119,7 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
       ? `read_csv(${list}, ${dialect}, union_by_name = true, filename = true, types = {${types.join(', ')}})`
       : `read_json(${list}, format = 'newline_delimited', filename = true, columns = {${types.join(', ')}})`;
   const columns = source.columns.map((c) =>
-    c.renamedFrom.length > 0 ? `coalesce(${[c.name, ...c.renamedFrom].map(sqlIdentifier).join(', ')}) AS ${sqlIdentifier(c.name)}` : sqlIdentifier(c.name),
+    c.renamedFrom.length > 0 ? `coalesce(${namesOf(c).map(sqlIdentifier).join(', ')}) AS ${sqlIdentifier(c.name)}` : sqlIdentifier(c.name),
   );
   const delivered = source.delivery
     ? `regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 1) || '-' || regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 2)`
@@ -189,7 +189,7 @@ async function checkJsonKeys(db: DuckDBConnection, root: string, source: Source,
 
 function refuseMissing(source: Source, names: string[], where: LoadedModel['where'], index: number, { at, shown, fix }: { at: string; shown: string; fix: string }): void {
   const lower = new Set(names.map((n) => n.toLowerCase()));
-  const missing = source.columns.filter((c) => ![c.name, ...c.renamedFrom].some((name) => lower.has(name.toLowerCase())));
+  const missing = source.columns.filter((c) => !namesOf(c).some((name) => lower.has(name.toLowerCase())));
   if (missing.length === 0) return;
   const described = missing.map((c) => `"${c.name}"${c.renamedFrom.length > 0 ? ` (or its old name ${c.renamedFrom.map((n) => `"${n}"`).join(', ')})` : ''}`);
   const what = source.format === 'csv' ? 'no column' : 'no record has';
@@ -205,7 +205,7 @@ function refuseMissing(source: Source, names: string[], where: LoadedModel['wher
  * reject store), and returns the first one.
  */
 async function diagnoseCsv(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], dialect: string) {
-  const declared = new Map(source.columns.flatMap((c) => [c, ...c.renamedFrom.map((name) => ({ ...c, name }))]).map((c) => [c.name, c.type]));
+  const declared = new Map(source.columns.flatMap((c) => namesOf(c).map((name) => [name, c.type] as const)));
   for (const { file } of files) {
     const header = (await readFirstLine(join(root, file))).split(source.csv?.delimiter ?? ',').map((h) => h.trim().replace(/^"|"$/g, ''));
     const columns = header.map((name) => `${sqlString(name)}: ${sqlString(declared.get(name) ?? 'VARCHAR')}`).join(', ');

@@ -413,11 +413,14 @@ async function registerMacros(db: DuckDBConnection, model: Model): Promise<void>
   await db.run(`SET VARIABLE period_end = DATE '2100-01-01'`);
 }
 
-/** The month before today's: the latest a snapshot can be made of. */
-function lastEndedMonth(today: string): string {
-  const [year, month] = today.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(year, month - 2, 1)).toISOString().slice(0, 7);
+/** The month (YYYY-MM) `n` months before `period`'s (the month of a YYYY-MM-DD day). */
+function monthsBefore(period: string, n: number): string {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, month - 1 - n, 1)).toISOString().slice(0, 7);
 }
+
+/** The month before today's: the latest a snapshot can be made of. */
+const lastEndedMonth = (today: string) => monthsBefore(today, 1);
 
 /** A period before every source's first row would be a snapshot of nothing: say which months have data. */
 async function refuseBeforeData(db: DuckDBConnection, model: Model, period: string): Promise<void> {
@@ -453,8 +456,7 @@ async function defaultPeriods(db: DuckDBConnection, model: Model, history: numbe
   }
   // Rows dated in the future (a clock or an extract gone wrong) must not make a month that has not ended the latest.
   const last = [...limits, lastEnded].sort()[0]!;
-  const [year, month] = last.split('-').map(Number) as [number, number];
-  return Array.from({ length: history }, (_, i) => new Date(Date.UTC(year, month - 1 - (history - 1 - i), 1)).toISOString().slice(0, 7));
+  return Array.from({ length: history }, (_, i) => monthsBefore(last, history - 1 - i));
 }
 
 /** Each source as a view of what a snapshot of `period` sees: rows dated up to its end, from files delivered by then; `period_end` set. */

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { parse } from 'csv-parse';
-import type { Source } from '../lib/model-schema.ts';
+import { namesOf, type Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import type { SourceFile } from './export-sources.ts';
 
@@ -137,7 +137,7 @@ export async function* sourceRecords(path: string, source: Source): AsyncGenerat
     const byName = new Map(Object.entries(fields).map(([k, v]) => [k.toLowerCase(), v]));
     return Object.fromEntries(
       source.columns.map((c) => {
-        const value = [c.name, ...c.renamedFrom].map((n) => byName.get(n.toLowerCase())).find((v) => v !== undefined && v !== null && !(emptyIsNull && v === ''));
+        const value = namesOf(c).map((n) => byName.get(n.toLowerCase())).find((v) => v !== undefined && v !== null && !(emptyIsNull && v === ''));
         return [c.name, value === undefined ? null : typeof value === 'object' ? JSON.stringify(value) : String(value)];
       }),
     );

@@ -106,6 +106,9 @@ export const strategySchema = z.strictObject({
 
 export type Calendar = z.infer<typeof calendarSchema>;
 export type Source = z.infer<typeof sourceSchema>;
+
+/** A source column's name, then the old names files may still use for it (renamedFrom). */
+export const namesOf = (column: Source['columns'][number]): string[] => [column.name, ...column.renamedFrom];
 export type Fact = z.infer<typeof factSchema>;
 export type Metric = z.infer<typeof metricSchema>;
 export type Strategy = z.infer<typeof strategySchema>;
