@@ -124,6 +124,7 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
   const delivered = source.delivery
     ? `regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 1) || '-' || regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 2)`
     : 'NULL::VARCHAR';
+  await checkFileStarts(root, source, files, where, index);
   if (source.format === 'csv') await checkHeaders(root, source, files, where, index);
   else await checkJsonKeys(db, root, source, files, where, index);
   // The row's UK date is computed as the rows stream in (its SQL may use the merged, renamed columns).
@@ -136,13 +137,56 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
     if (/Binder Error|Catalog Error|Conversion Error.*(timezone|date)/i.test(message) && !/read_csv|read_json|CSV|JSON/.test(message)) {
       throw new ExportError(`${where('sources', ['sources', index, 'time', 'date'])}  sources[${index}].time.date: DuckDB could not compute "${source.time.date}".\n${indent(firstLines(error))}`);
     }
-    const found = source.format === 'csv' ? await diagnoseCsv(db, root, source, files, dialect) : await diagnoseJson(db, root, source, files);
+    const found = source.format === 'csv' ? await diagnoseCsv(db, root, source, files, dialect) : await diagnoseJson(db, root, source, files, /utf-8/i.test(message));
     const location = found ? `${found.file}:${found.line}` : (sourceLocation(error, root) ?? source.files);
     const detail = found ? `  ${found.problem}\n  Line ${found.line} reads: ${found.text}` : indent(firstLines(error));
-    throw new ExportError(
-      `${location}: could not be read as source ${source.id} declares it (${where('sources', ['sources', index, 'columns'])}).\n` +
-        `${detail}\nFix the file, or the source's columns if the extract changed shape.`,
-    );
+    // DuckDB's words for bytes that are not UTF-8 (CSV: "not utf-8 encoded"; JSON: "invalid UTF-8 encoding").
+    const fix = /utf-8/i.test(detail)
+      ? `Save the file as UTF-8${source.format === 'csv' ? ' (in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252)' : ''}, or ask ${source.owner} for a UTF-8 extract.`
+      : "Fix the file, or the source's columns if the extract changed shape.";
+    throw new ExportError(`${location}: could not be read as source ${source.id} declares it (${where('sources', ['sources', index, 'columns'])}).\n${detail}\n${fix}`);
+  }
+}
+
+/**
+ * What a file's first bytes say before any of it is read: an empty file (a
+ * failed extract), UTF-16 text (Excel's "Unicode text"), a JSON Lines file
+ * with a byte-order mark (DuckDB's JSON reader refuses one; its CSV reader
+ * skips it), or a CSV header that is not UTF-8 (Excel's plain "CSV" is
+ * Windows-1252, where £ is not UTF-8). Each would otherwise surface as a
+ * header that matches nothing, a JSON error blaming an invisible character,
+ * or a source with no rows and warnings only.
+ */
+async function checkFileStarts(root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
+  const declared = `${source.id} (${where('sources', ['sources', index, 'files'])})`;
+  for (const { file } of files) {
+    const head = await readHead(join(root, file));
+    if (head.length === 0) {
+      throw new ExportError(
+        `${file}: the file is empty (0 bytes), so its extract probably failed. Source ${declared} reads it.\n` +
+          `Ask ${source.owner} for it again, or move it out of the folder if it was delivered by mistake.`,
+      );
+    }
+    if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+      throw new ExportError(
+        `${file}: the file is UTF-16 text (it starts with a UTF-16 byte-order mark), but source ${declared} is read as UTF-8.\n` +
+          `Save it as UTF-8 (in Excel: Save As "CSV UTF-8"), or ask ${source.owner} for a UTF-8 extract.`,
+      );
+    }
+    if (source.format === 'json' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
+      throw new ExportError(
+        `${file}:1: the file starts with a byte-order mark (BOM), which DuckDB's JSON reader refuses. Source ${declared} reads it.\n` +
+          'Save it as UTF-8 without a BOM (editors offer "UTF-8" next to "UTF-8 with BOM").',
+      );
+    }
+    const header = firstLine(head);
+    // (A header longer than the head may end in half a character.)
+    if (source.format === 'csv' && header.includes('\uFFFD') && head.includes(0x0a)) {
+      throw new ExportError(
+        `${file}:1: the header is not UTF-8 text (shown as �): ${header.slice(0, 200)}\n` +
+          `Source ${declared} is read as UTF-8. Save the file as UTF-8 (in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252, where £ is not UTF-8).`,
+      );
+    }
   }
 }
 
@@ -154,12 +198,23 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
  */
 async function checkHeaders(root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
   for (const { file } of files) {
-    const header = (await readFirstLine(join(root, file))).replace(/^\uFEFF/, '');
-    const names = header.split(source.csv?.delimiter ?? ',').map((h) => h.trim().replace(/^"|"$/g, ''));
-    refuseMissing(source, names, where, index, {
+    const header = await readFirstLine(join(root, file));
+    const delimiter = source.csv?.delimiter ?? ',';
+    const namesBy = (d: string) => header.split(d).map(unquoted);
+    const fits = (d: string) => {
+      const lower = new Set(namesBy(d).map((n) => n.toLowerCase()));
+      return source.columns.every((c) => namesOf(c).some((n) => lower.has(n.toLowerCase())));
+    };
+    // A file re-saved with another separator (Excel in much of Europe writes ";"): its header splits into the declared columns by that one.
+    const other = SEPARATORS.find((d) => d !== delimiter && fits(d));
+    const shown = (d: string) => (d === '\t' ? 'a tab' : `"${d}"`);
+    refuseMissing(source, namesBy(delimiter), where, index, {
       at: `${file}:1`,
       shown: `The header reads: ${header.slice(0, 200)}`,
-      fix: `Fix the file${source.csv?.delimiter ? ` (columns separated by "${source.csv.delimiter}")` : ''}`,
+      fix: other
+        ? `The file's columns are separated by ${shown(other)}, not ${shown(delimiter)}: ask for it again with ${shown(delimiter)}, or, if ${shown(other)} is here to stay, set csv: { delimiter: ${JSON.stringify(other)} } on the source`
+        : `Fix the file${source.csv?.delimiter ? ` (columns separated by ${shown(delimiter)})` : ''}`,
+      renamed: !other,
     });
   }
 }
@@ -187,7 +242,8 @@ async function checkJsonKeys(db: DuckDBConnection, root: string, source: Source,
   }
 }
 
-function refuseMissing(source: Source, names: string[], where: LoadedModel['where'], index: number, { at, shown, fix }: { at: string; shown: string; fix: string }): void {
+/** Refuses a file without some declared column; `fix` says what to do (and, unless `renamed` is false, that a renamed column goes under renamedFrom). */
+function refuseMissing(source: Source, names: string[], where: LoadedModel['where'], index: number, { at, shown, fix, renamed = true }: { at: string; shown: string; fix: string; renamed?: boolean }): void {
   const lower = new Set(names.map((n) => n.toLowerCase()));
   const missing = source.columns.filter((c) => !namesOf(c).some((name) => lower.has(name.toLowerCase())));
   if (missing.length === 0) return;
@@ -195,7 +251,7 @@ function refuseMissing(source: Source, names: string[], where: LoadedModel['wher
   const what = source.format === 'csv' ? 'no column' : 'no record has';
   throw new ExportError(
     `${at}: ${what} ${described.join(', ')}, which source ${source.id} declares (${where('sources', ['sources', index, 'columns'])}). ${shown}\n` +
-      `${fix}; or, if the ${source.format === 'csv' ? 'column' : 'key'} was renamed, list its old name under renamedFrom.`,
+      (renamed ? `${fix}; or, if the ${source.format === 'csv' ? 'column' : 'key'} was renamed, list its old name under renamedFrom.` : `${fix}.`),
   );
 }
 
@@ -207,7 +263,7 @@ function refuseMissing(source: Source, names: string[], where: LoadedModel['wher
 async function diagnoseCsv(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], dialect: string) {
   const declared = new Map(source.columns.flatMap((c) => namesOf(c).map((name) => [name, c.type] as const)));
   for (const { file } of files) {
-    const header = (await readFirstLine(join(root, file))).split(source.csv?.delimiter ?? ',').map((h) => h.trim().replace(/^"|"$/g, ''));
+    const header = (await readFirstLine(join(root, file))).split(source.csv?.delimiter ?? ',').map(unquoted);
     const columns = header.map((name) => `${sqlString(name)}: ${sqlString(declared.get(name) ?? 'VARCHAR')}`).join(', ');
     try {
       // Materialised, so every column is converted (a count alone would skip them).
@@ -234,15 +290,18 @@ async function diagnoseCsv(db: DuckDBConnection, root: string, source: Source, f
  * are skipped, a value of the wrong type can be blamed on line 1), so each
  * file is read again line by line (see sourceRecords): the first line that is
  * not a JSON object, or that holds a value DuckDB cannot cast to its column's
- * declared type (see matchingRecords). Null when every line reads.
+ * declared type (see matchingRecords), or with `notUtf8Bytes` (DuckDB's error
+ * said so) the first holding bytes that are not UTF-8. Null when every line reads.
  */
-async function diagnoseJson(db: DuckDBConnection, root: string, source: Source, files: SourceFile[]) {
+async function diagnoseJson(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], notUtf8Bytes: boolean) {
   const found = (file: string, line: number, problem: string, text: string) => ({ file, line, problem, text: text.length > 200 ? `${text.slice(0, 200)}…` : text });
   const castable = source.columns.map((c) => `(${sqlIdentifier(c.name)} IS NULL OR TRY_CAST(${sqlIdentifier(c.name)} AS ${c.type}) IS NOT NULL)`).join(' AND ');
   for (const { file } of files) {
     let notObject: { line: number; problem: string; text: string } | undefined;
-    // Lines up to the first that is not an object: one among them that does not cast comes before it.
-    const records = readable(sourceRecords(join(root, file), source), (problem) => (notObject = problem));
+    // Lines up to the first that is not an object (or, when DuckDB refused bytes that are not UTF-8, the first
+    // with a �, which is then such a byte rather than the character itself): one that does not cast comes before it.
+    const lines = sourceRecords(join(root, file), source);
+    const records = readable(notUtf8Bytes ? notUtf8(lines) : lines, (problem) => (notObject = problem));
     const [bad] = await matchingRecords(db, source, records, `NOT (${castable})`, { limit: 1 });
     for (const column of bad ? source.columns : []) {
       const value = bad!.record[column.name];
@@ -258,10 +317,33 @@ async function diagnoseJson(db: DuckDBConnection, root: string, source: Source, 
   return null;
 }
 
-async function readFirstLine(path: string): Promise<string> {
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', end: 65_535 })) return String(chunk).split(/\r?\n/)[0] ?? '';
-  return '';
+/** Records until the first whose text holds bytes that are not UTF-8 (decoded as �), which becomes a problem. */
+async function* notUtf8(rows: ReturnType<typeof sourceRecords>): ReturnType<typeof sourceRecords> {
+  for await (const row of rows) {
+    if (!('problem' in row) && row.text?.includes('\uFFFD')) {
+      yield { line: row.line, problem: 'Not UTF-8 text: the bytes shown as � are not UTF-8.', text: row.text };
+      return;
+    }
+    yield row;
+  }
 }
+
+/** Separators a CSV file is re-saved with (Excel in much of Europe writes ";"). */
+const SEPARATORS = [',', ';', '\t', '|'];
+
+const unquoted = (name: string) => name.trim().replace(/^"|"$/g, '');
+
+/** The first 64 KiB of a file (all of it when smaller). */
+async function readHead(path: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of createReadStream(path, { end: 65_535 })) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The first line of `head`, without a UTF-8 byte-order mark (DuckDB's CSV reader skips one). */
+const firstLine = (head: Buffer) => (head.toString('utf8').split(/\r?\n/)[0] ?? '').replace(/^\uFEFF/, '');
+
+const readFirstLine = async (path: string) => firstLine(await readHead(path));
 
 /** The file a DuckDB reader error names, relative to the project, with its line when given. */
 export function sourceLocation(error: unknown, root: string): string | null {

@@ -153,6 +153,7 @@ export async function* sourceRecords(path: string, source: Source): AsyncGenerat
     }
     // JSON Lines: one object per line that is not blank, numbered as an editor numbers them.
     let line = 0;
+    let first = true;
     for await (const text of createInterface({ input, crlfDelay: Infinity })) {
       line += 1;
       if (text.trim() === '') continue;
@@ -162,8 +163,11 @@ export async function* sourceRecords(path: string, source: Source): AsyncGenerat
       } catch (error) {
         // V8 says "… in JSON at position 158 (line 1 column 159)": that line is the text's, so give only the character.
         const problem = (error as Error).message.replace(/ in JSON at position (\d+)(?: \(line \d+ column \d+\))?/, (_, at: string) => ` at character ${Number(at) + 1}`);
-        yield { line, problem: `Not valid JSON: ${problem}. Each line must be one JSON object.`, text };
+        const array = first && text.trimStart().startsWith('[') ? ' The file looks like one JSON array: write one object per line instead, with no [ ] around them and no commas between.' : '';
+        yield { line, problem: `Not valid JSON: ${problem}. Each line must be one JSON object.${array}`, text };
         continue;
+      } finally {
+        first = false;
       }
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) yield { line, problem: 'Not a JSON object: each line must be one object, such as {"id": 1}.', text };
       else yield { line, record: pick(parsed as Record<string, unknown>, false), text };

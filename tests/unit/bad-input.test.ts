@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 /** Runs the export over `files` with `modelDir`, asking to replace 2027-01 (or to make `period`); returns the error message. */
-async function failure(files: Record<string, string>, modelDir?: string, period = '2027-01'): Promise<string> {
+async function failure(files: Record<string, string | Buffer>, modelDir?: string, period = '2027-01'): Promise<string> {
   const error = await exportSnapshots({ root: ROOT, sourcesDir: writeSources(files), snapshotsDir, cacheDir, modelDir, period, replace: true, effects: quietEffects() }).then(
     () => null,
     (e: unknown) => e as Error,
@@ -47,8 +47,8 @@ function lineOf(modelDir: string, file: string, message: string): string {
   return readFileSync(join(modelDir, file), 'utf8').split('\n')[line - 1] ?? '';
 }
 
-const withFile = (path: string, content: string | null) => {
-  const files = { ...TINY };
+const withFile = (path: string, content: string | Buffer | null) => {
+  const files: Record<string, string | Buffer> = { ...TINY };
   if (content === null) delete files[path];
   else files[path] = content;
   return files;
@@ -146,6 +146,51 @@ describe('bad input', () => {
     const message = await failure(withFile(file, TINY[file]!.replace('event_type,occurred_at_utc,region', 'event_type,occurred_at,region')));
     expect(message).toMatch(new RegExp(`${file.replaceAll('.', '\\.')}:1: no column "occurred_at_utc" \\(or its old name "timestamp"\\), which source casting_events declares \\(data/model/sources\\.yaml:\\d+\\)\\.`));
     expect(message).toContain('The header reads: event_id,user_ref,event_type,occurred_at,region');
+  });
+
+  it('an empty file (0 bytes): names it and who to ask for it again, for CSV and JSON Lines alike', async () => {
+    const crm = await failure(withFile('crm/subscriptions_2027-01.csv', Buffer.alloc(0)));
+    expect(crm).toMatch(
+      /^.*crm\/subscriptions_2027-01\.csv: the file is empty \(0 bytes\), so its extract probably failed\. Source crm_subscriptions \(data\/model\/sources\.yaml:\d+\) reads it\.\nAsk Revenue operations \(Sam Patel\) for it again, or move it out of the folder if it was delivered by mistake\.$/,
+    );
+    // Read as it was, an empty JSON Lines file gave a snapshot without a single ticket, with warnings only.
+    expect(await failure(withFile('support/tickets.jsonl', Buffer.alloc(0)))).toMatch(/^.*support\/tickets\.jsonl: the file is empty \(0 bytes\).*\nAsk Customer service \(Lena Novak\) for it again/);
+  });
+
+  it('a file as Excel saves it, not as UTF-8: says so, names the line, and says how to save it', async () => {
+    const finance = TINY['finance/weekly-report.csv']!;
+    // Plain "CSV" from Excel is Windows-1252: "£" is the byte A3, not UTF-8.
+    const ansi = await failure(withFile('finance/weekly-report.csv', Buffer.from(`${finance}\n`, 'latin1')));
+    expect(ansi).toMatch(/^.*finance\/weekly-report\.csv:1: the header is not UTF-8 text \(shown as �\): FY,Week,Business Line,Revenue \(�\),Costs \(�\)\n/);
+    expect(ansi).toMatch(/Source finance_weekly \(data\/model\/sources\.yaml:\d+\) is read as UTF-8\. Save the file as UTF-8 \(in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252, where £ is not UTF-8\)\.$/);
+    // "Unicode text" is UTF-16.
+    const utf16 = await failure(withFile('finance/weekly-report.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${finance}\n`, 'utf16le')])));
+    expect(utf16).toMatch(/^.*finance\/weekly-report\.csv: the file is UTF-16 text \(it starts with a UTF-16 byte-order mark\), but source finance_weekly \(data\/model\/sources\.yaml:\d+\) is read as UTF-8\.\n/);
+    // A byte that is not UTF-8 further down: the line, in CSV and in JSON Lines (where DuckDB's line is one too many).
+    const casting = 'casting-events/file_month=2027-01/events_0.csv';
+    const row = await failure(withFile(casting, Buffer.from(`${TINY[casting]!.replace('Scotland', 'Côte')}\n`, 'latin1')));
+    expect(row).toMatch(/^.*casting-events\/file_month=2027-01\/events_0\.csv:4: could not be read as source casting_events declares it/);
+    expect(row).toMatch(/\nSave the file as UTF-8 \(in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252\), or ask Casting product team \(Aisha Khan\) for a UTF-8 extract\.$/);
+    const tickets = await failure(withFile('support/tickets.jsonl', Buffer.from(`${TINY['support/tickets.jsonl']!.replace('"Bookings"', '"Réservations"')}\n`, 'latin1')));
+    expect(tickets).toMatch(/^.*support\/tickets\.jsonl:4: could not be read as source support_tickets declares it/);
+    expect(tickets).toContain('Not UTF-8 text: the bytes shown as � are not UTF-8.\n  Line 4 reads: {"ticket":"T4"');
+    expect(tickets).toMatch(/\nSave the file as UTF-8, or ask Customer service \(Lena Novak\) for a UTF-8 extract\.$/);
+  });
+
+  it('a JSON Lines file with a byte-order mark, or written as one JSON array: says which, instead of blaming an invisible character', async () => {
+    const lines = TINY['support/tickets.jsonl']!;
+    const bom = await failure(withFile('support/tickets.jsonl', Buffer.from(`\uFEFF${lines}\n`)));
+    expect(bom).toMatch(/^.*support\/tickets\.jsonl:1: the file starts with a byte-order mark \(BOM\), which DuckDB's JSON reader refuses\..*\nSave it as UTF-8 without a BOM/);
+    const array = await failure(withFile('support/tickets.jsonl', `[${lines.split('\n').join(',\n')}]`));
+    expect(array).toMatch(/^.*support\/tickets\.jsonl:1: could not be read/);
+    expect(array).toContain('The file looks like one JSON array: write one object per line instead, with no [ ] around them and no commas between.');
+  });
+
+  it('a CSV file re-saved with another separator: names the separator it has and the one the source reads', async () => {
+    const crm = 'crm/subscriptions_2027-01.csv';
+    const message = await failure(withFile(crm, TINY[crm]!.replaceAll(',', ';')));
+    expect(message).toMatch(/^.*crm\/subscriptions_2027-01\.csv:1: no column "subscription_id", .*, "monthly_value_gbp", which source crm_subscriptions declares/);
+    expect(message).toMatch(/\nThe file's columns are separated by ";", not ",": ask for it again with ",", or, if ";" is here to stay, set csv: \{ delimiter: ";" \} on the source\.$/);
   });
 
   it('a JSON Lines key no record has (renamed by the desk): names the file, the key and the keys there are', async () => {

@@ -126,6 +126,20 @@ describe('the export on a tiny hand-made company', () => {
     expect(renamedValue('resolved_within_48h', 'month', 'All', '2027-01-01')).toBeCloseTo(2 / 3, 12);
   });
 
+  it('reads a CSV file as Excel saves "CSV UTF-8" (a byte-order mark, Windows line endings) as it reads a plain one', async () => {
+    const excel = `\uFEFF${TINY['finance/weekly-report.csv']!.replaceAll('\n', '\r\n')}\r\n`;
+    const [saved] = await exportSnapshots({
+      root: ROOT, sourcesDir: writeSources({ ...TINY, 'finance/weekly-report.csv': Buffer.from(excel) }), snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-snapshots-')),
+      cacheDir: scratchCache(), period: '2027-01', effects: quietEffects(),
+    });
+    const { value: savedValue } = await valuesOf(saved!);
+    // As above: FY2026 w40 (28 Dec–3 Jan) is 4/7 December, 3/7 January; w41 is all January.
+    expect(savedValue('revenue', 'month', 'Casting', '2026-12-01')).toBeCloseTo((700 * 4) / 7, 9);
+    expect(savedValue('revenue', 'month', 'All', '2027-01-01')).toBeCloseTo(((700 + 1400) * 3) / 7 + 350, 9);
+    // The mark is not read as part of "FY", the first column's name: every row has its fiscal year, so a date.
+    expect(saved!.manifest.checks.find((c) => c.name === 'dates are present' && c.source === 'finance_weekly')?.status).toBe('pass');
+  });
+
   it('treats a ticket resolved after the snapshot ends as still open', () => {
     // January: T2 10 h, T4 30 h, T3 resolved in February (open as of 31 January).
     expect(value('tickets_opened', 'month', 'All', '2027-01-01')).toBe(3);

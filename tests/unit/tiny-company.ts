@@ -66,12 +66,12 @@ export const TINY: Record<string, string> = {
   ].join('\n'),
 };
 
-/** Writes `files` (default: TINY) into a fresh sources folder; returns its path. */
-export function writeSources(files: Record<string, string> = TINY): string {
+/** Writes `files` (default: TINY) into a fresh sources folder, text with a final newline, bytes as they are; returns its path. */
+export function writeSources(files: Record<string, string | Buffer> = TINY): string {
   const dir = mkdtempSync(join(tmpdir(), 'plotline-sources-'));
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), `${content}\n`);
+    writeFileSync(join(dir, path), typeof content === 'string' ? `${content}\n` : content);
   }
   return dir;
 }
