@@ -11,6 +11,7 @@ import { remarkExamples } from './src/build/remark-examples.ts';
 import { remarkSlides } from './src/build/remark-slides.ts';
 import { remarkStoryIndex } from './src/build/remark-story-index.ts';
 import { searchIndex } from './src/build/search-index.ts';
+import { unpublished } from './src/build/unpublished.ts';
 
 /**
  * The site can live under any path of an internal server, e.g. /insights/.
@@ -25,9 +26,10 @@ export default defineConfig({
   site: process.env.PLOTLINE_SITE,
   outDir: process.env.PLOTLINE_OUT_DIR ?? './dist',
   trailingSlash: 'always',
+  // unpublished drops what the export keeps under public/ but is not for readers (replaced snapshots);
   // searchIndex runs Pagefind over the built pages (site search); deckFiles makes decks work from
   // file:// and offline; both before precompress.
-  integrations: [mdx(), searchIndex(), deckFiles(), precompress(), devReload()],
+  integrations: [mdx(), unpublished(), searchIndex(), deckFiles(), precompress(), devReload()],
   markdown: {
     syntaxHighlight: 'prism',
     // remark's pipeline with GitHub-flavoured Markdown (tables, footnotes, task lists);

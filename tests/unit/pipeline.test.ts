@@ -3,7 +3,7 @@
  * worked out by hand from the rows there.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { openDatabase, queryRows } from '../../src/build/duckdb.ts';
 import { type ExportResult, exportSnapshots } from '../../src/build/export.ts';
 import type { Manifest } from '../../src/lib/manifest.ts';
 import { historyRanges } from '../../src/build/export-metrics.ts';
+import { removeUnpublished } from '../../src/build/unpublished.ts';
 import { modelWith, quietEffects, ROOT, scratchCache, TINY, writeSources } from './tiny-company.ts';
 
 type Values = (metric: string, grain: string, line: string, start: string, dimension?: [string, string]) => number | undefined;
@@ -379,6 +380,14 @@ describe('an export of files that have not changed', () => {
     const replaced = await run({ modelDir, replace: true });
     expect([replaced.loaded, ...replaced.results.map((r) => r.status)]).toEqual([true, 'replaced', 'replaced']);
     expect((await run({ modelDir, replace: true })).loaded).toBe(false);
+    // The old ones are kept beside them, for the team, but a build leaves them out of the site (Astro copies public/ whole).
+    const kept = readdirSync(join(snapshotsDir, '.replaced'));
+    expect(kept.map((k) => k.slice(0, 7)).sort()).toEqual([...periods].sort());
+    const site = mkdtempSync(join(tmpdir(), 'plotline-site-'));
+    cpSync(snapshotsDir, join(site, 'data', 'snapshots'), { recursive: true });
+    expect(removeUnpublished(site)).toEqual(['data/snapshots/.replaced/']);
+    expect(readdirSync(join(site, 'data', 'snapshots')).sort()).toEqual([...periods, 'latest.json'].sort());
+    expect(readdirSync(join(snapshotsDir, '.replaced'))).toEqual(kept);
 
     // A changed source file: loaded again too.
     appendFileSync(join(sourcesDir, 'finance/weekly-report.csv'), '\n');
