@@ -20,9 +20,14 @@ export function fiscalYearStartSql(year: string): string {
   return `(${april1} - ((isodow(${april1}) + 2) % 7 - 3)::INTEGER)`;
 }
 
-/** SQL for the Monday that starts fiscal week `week` of fiscal year `year`. */
+/**
+ * SQL for the Monday that starts fiscal week `week` of fiscal year `year`;
+ * NULL for a week the year does not have (below 1, or 53 in a 52-week
+ * year), which would otherwise be a week of the next year counted twice.
+ * A row without a date fails the export's "dates are present" check, with its line.
+ */
 export function fiscalWeekStartSql(year: string, week: string): string {
-  return `(${fiscalYearStartSql(year)} + 7 * ((${week}) - 1)::INTEGER)`;
+  return `(CASE WHEN (${week}) BETWEEN 1 AND ${fiscalWeeksInYearSql(year)} THEN ${fiscalYearStartSql(year)} + 7 * ((${week}) - 1)::INTEGER END)`;
 }
 
 /** SQL for the number of weeks (52 or 53) in fiscal year `year`. */

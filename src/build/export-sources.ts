@@ -328,6 +328,9 @@ async function* notUtf8(rows: ReturnType<typeof sourceRecords>): ReturnType<type
   }
 }
 
+/** Why the fiscal macros give no date (see registerMacros in export.ts and calendar.ts). */
+const FISCAL_EMPTY = 'The fiscal calendar gives no date for a year label without four digits (is FY26 the year from spring 2025 or 2026?) or for a week its year does not have (below 1, or 53 in a 52-week year).';
+
 /** Separators a CSV file is re-saved with (Excel in much of Europe writes ";"). */
 const SEPARATORS = [',', ';', '\t', '|'];
 
@@ -482,6 +485,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
       undated === 0
         ? 'every row has a date'
         : `${countOf(undated, 'row has', 'rows have')} no date: ${source.time.date} is empty${undatedWhere}, so ${undated === 1 ? 'it' : 'they'} would count in no period. ` +
+          (/fiscal_(year|week_start)\(/.test(source.time.date) ? `${FISCAL_EMPTY} ` : '') +
           `Fix the extract, or the column names if the file changed shape.${atLines(await rowsAt('_date IS NULL'))}`,
   });
 

@@ -408,7 +408,8 @@ async function loadPrevious(db: DuckDBConnection, snapshotsDir: string, cache: s
 async function registerMacros(db: DuckDBConnection, model: Model): Promise<void> {
   // (ts AT TIME ZONE zone)::DATE, without ICU for every row (see time-zone.ts).
   await db.run(`CREATE MACRO local_date(ts) AS ${await localDateMacroSql(db, model.calendar.timeZone)}`);
-  await db.run(`CREATE MACRO fiscal_year(label) AS CAST(regexp_extract(label, '(\\d{4})', 1) AS INTEGER)`);
+  // NULL for a label without a four-digit year ("FY26" could be either year): that row then has no date, and says so with its line.
+  await db.run(`CREATE MACRO fiscal_year(label) AS TRY_CAST(regexp_extract(label, '(\\d{4})', 1) AS INTEGER)`);
   await db.run(`CREATE MACRO fiscal_week_start(y, w) AS ${fiscalWeekStartSql('y', 'w')}`);
   await db.run(`SET VARIABLE period_end = DATE '2100-01-01'`);
 }

@@ -220,6 +220,17 @@ describe('bad input', () => {
     );
   });
 
+  it('a fiscal week its year does not have, or a year label without four digits: fails with the line, instead of counting as another week', async () => {
+    const finance = TINY['finance/weekly-report.csv']!;
+    // FY2025 has 52 weeks: its "week 53" would have been FY2026's week 1, counted twice.
+    const week = await failure(withFile('finance/weekly-report.csv', `${finance}\nFY2025,53,CAST,999,99`));
+    expect(week).toContain('finance_weekly: 1 row has no date: fiscal_week_start(fiscal_year("FY"), "Week") + 6 is empty, so it would count in no period. The fiscal calendar gives no date for');
+    expect(week).toMatch(/First at .*finance\/weekly-report\.csv:6\.$/m);
+    // Before, "FY26" stopped the load with a conversion error that named no line.
+    const label = await failure(withFile('finance/weekly-report.csv', finance.replace('FY2026,41,CAST', 'FY26,41,CAST')));
+    expect(label).toMatch(/First at .*finance\/weekly-report\.csv:4\.$/m);
+  });
+
   it('NaN or infinity in a number column: fails (NaN passes a min check and poisons every sum)', async () => {
     const message = await failure(withFile('finance/weekly-report.csv', `${TINY['finance/weekly-report.csv']}\nFY2026,42,CAST,NaN,10\nFY2026,42,PROD,1e400,inf`));
     // After the header and four weeks: NaN on line 6; 1e400 (too large: infinity) and inf on line 7.

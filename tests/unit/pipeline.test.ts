@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from '../../src/build/duckdb.ts';
 import { type ExportResult, exportSnapshots } from '../../src/build/export.ts';
 import type { Manifest } from '../../src/lib/manifest.ts';
+import { fiscalWeekStartSql } from '../../src/build/calendar.ts';
 import { historyRanges } from '../../src/build/export-metrics.ts';
 import { removeUnpublished } from '../../src/build/unpublished.ts';
 import { modelWith, quietEffects, ROOT, scratchCache, TINY, writeSources } from './tiny-company.ts';
@@ -83,6 +84,23 @@ describe('the export on a tiny hand-made company', () => {
     expect(value('revenue', 'month', 'All', '2027-01-01')).toBeCloseTo(300 + 350 + 600, 9);
     // Costs are a tenth of revenue here, so the margin is 90%.
     expect(value('gross_margin', 'month', 'All', '2026-12-01')).toBeCloseTo(0.9, 12);
+  });
+
+  it('has 53 fiscal weeks in a year only when the next year starts 53 weeks later, and no date for a week a year does not have', async () => {
+    const db = await openDatabase();
+    const start = async (year: number, week: number) => {
+      const [row] = await queryRows(db, `SELECT strftime(${fiscalWeekStartSql(String(year), String(week))}, '%Y-%m-%d') AS d`);
+      return row?.d ?? null;
+    };
+    // FY2027 starts Mon 29 Mar 2027 (1 April is a Thursday), FY2028 Mon 3 Apr 2028 (a Saturday): 371 days, 53 weeks.
+    expect(await start(2027, 1)).toBe('2027-03-29');
+    expect(await start(2027, 53)).toBe('2028-03-27');
+    // FY2025 runs from Mon 31 Mar 2025 to Sun 29 Mar 2026: 52 weeks. Its "week 53" would be FY2026's week 1.
+    expect(await start(2025, 52)).toBe('2026-03-23');
+    expect(await start(2025, 53)).toBeNull();
+    expect(await start(2026, 1)).toBe('2026-03-30');
+    expect(await start(2026, 0)).toBeNull();
+    db.closeSync();
   });
 
   it('reports ISO week 53 of 2026 (28 Dec – 3 Jan) as one week, across the year end', () => {
