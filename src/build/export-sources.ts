@@ -87,7 +87,8 @@ function deliveredMonth(source: Source, file: string): string | null {
 /**
  * Every declared column type is one DuckDB knows, checked before any file is
  * read: a typo (VARCHR) names its line in sources.yaml, with the type it
- * probably means, instead of failing on the first file read.
+ * probably means, instead of failing on the first file read. A column's
+ * notBefore names one it can be compared with.
  */
 export async function checkColumnTypes(db: DuckDBConnection, model: Model, where: LoadedModel['where']): Promise<void> {
   for (const [i, source] of model.sources.entries()) {
@@ -101,6 +102,19 @@ export async function checkColumnTypes(db: DuckDBConnection, model: Model, where
           `${where('sources', ['sources', i, 'columns', j, 'type'])}  sources[${i}].columns[${j}].type: "${column.type}" (column ${column.name} of ${source.id}) is not a type DuckDB knows: ${firstLines(error, 1).replace(/^\w+ Error: /, '')}\n` +
             (guess ? `  Did you mean "${guess}"? ` : '  ') +
             'Types in use: VARCHAR, BIGINT, INTEGER, DOUBLE, DECIMAL(12,2), BOOLEAN, DATE, TIMESTAMP, TIMESTAMPTZ.',
+        );
+      }
+    }
+    // A column that cannot come before another must be comparable with it (a DATE with a TIMESTAMPTZ is; a DATE with a BIGINT is not).
+    for (const [j, column] of source.columns.entries()) {
+      const other = source.columns.find((c) => c.name === column.notBefore);
+      if (!other) continue;
+      try {
+        await db.run(`SELECT NULL::${column.type} < NULL::${other.type}`);
+      } catch {
+        throw new ExportError(
+          `${where('sources', ['sources', i, 'columns', j, 'notBefore'])}  sources[${i}].columns[${j}].notBefore: ${column.name} (${column.type}) cannot be compared with ${other.name} (${other.type}). ` +
+            'Name a column of a comparable type, such as two dates or timestamps.',
         );
       }
     }
@@ -371,7 +385,8 @@ const indent = (text: string) => text.split('\n').map((line) => `  ${line}`).joi
  * Checks on a loaded source: keys present and unique (exact duplicate rows
  * are dropped with a warning; rows that share a key but differ fail), a date
  * on every row, no date after `today` (a warning), impossible values (below
- * a column's min; NaN or infinity), empty values, late rows.
+ * a column's min; NaN or infinity; before its notBefore column), empty values,
+ * late rows.
  *
  * One scan counts empty keys, missing and future dates, impossible and empty values and late rows.
  * Uniqueness is settled on a 64-bit hash of the key: when no two rows share
@@ -393,6 +408,8 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
   const keyColumns = [...source.primaryKey, ...(source.delivery?.use === 'latest' ? ['_delivered'] : [])];
   const key = keyColumns.map(sqlIdentifier);
   const bounded = source.columns.filter((c) => c.min !== undefined);
+  // Columns that cannot come before another (a ticket resolved before it was opened, a subscription ended before it started).
+  const ordered = source.columns.filter((c) => c.notBefore !== undefined).map((c) => ({ column: c.name, other: c.notBefore!, early: `${sqlIdentifier(c.name)} < ${sqlIdentifier(c.notBefore!)}` }));
   // Floating-point columns can hold NaN and infinity, which pass a min check and poison every sum.
   const floating = source.columns.filter((c) => /^(DOUBLE|FLOAT|REAL|FLOAT4|FLOAT8)$/i.test(c.type));
   const nullable = source.columns.filter((c) => !source.primaryKey.includes(c.name) && !c.personal);
@@ -454,6 +471,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
             count(*) FILTER (WHERE _date > DATE ${sqlString(today)}) AS future, strftime(max(_date), '%Y-%m-%d') AS last_date,
             ${floating.map((c, i) => `count(*) FILTER (WHERE isnan(${sqlIdentifier(c.name)}) OR isinf(${sqlIdentifier(c.name)})) AS unreal_${i},`).join('\n')}
             ${bounded.map((c, i) => `count(*) FILTER (WHERE ${sqlIdentifier(c.name)} < ${c.min}) AS low_${i}, min(${sqlIdentifier(c.name)}) FILTER (WHERE ${sqlIdentifier(c.name)} < ${c.min}) AS lowest_${i},`).join('\n')}
+            ${ordered.map((o, i) => `count(*) FILTER (WHERE ${o.early}) AS early_${i},`).join('\n')}
             ${nullable.map((c, i) => `count(*) FILTER (WHERE ${sqlIdentifier(c.name)} IS NULL) AS empty_${i},`).join('\n')}
             ${source.delivery ? "count(*) FILTER (WHERE strftime(_date, '%Y-%m') < _delivered)" : 'NULL'} AS late
      FROM ${table}`,
@@ -524,6 +542,16 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
           ? `no value below ${column.min}`
           : `${countOf(n, 'row has', 'rows have')} ${column.name} below ${column.min} (lowest ${String(stats?.[`lowest_${i}`])}), which cannot happen; fix the extract.` +
             atLines(await rowsAt(`${sqlIdentifier(column.name)} < ${column.min}`)),
+    });
+  }
+
+  for (const [i, { column, other, early }] of ordered.entries()) {
+    const n = Number(stats?.[`early_${i}`]);
+    checks.push({
+      name: `${column} is not before ${other}`,
+      source: name,
+      status: n === 0 ? 'pass' : 'fail',
+      detail: n === 0 ? `no row has ${column} before ${other}` : `${countOf(n, 'row has', 'rows have')} ${column} before ${other}, which cannot happen; fix the extract.${atLines(await rowsAt(early))}`,
     });
   }
 

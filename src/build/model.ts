@@ -190,6 +190,12 @@ function checkReferences(model: Model, where: LoadedModel['where']): string[] {
     source.primaryKey.forEach((key, j) => {
       if (!columns.includes(key)) say('sources', ['sources', i, 'primaryKey', j], `unknown column "${key}". A key is made of the source's columns: ${columns.join(', ')}.`);
     });
+    source.columns.forEach((column, j) => {
+      const other = column.notBefore;
+      if (other !== undefined && (other === column.name || !columns.includes(other))) {
+        say('sources', ['sources', i, 'columns', j, 'notBefore'], `"${other}" is not another column of source ${source.id}: ${column.name} can only be compared with one of ${columns.filter((c) => c !== column.name).join(', ')}.`);
+      }
+    });
   });
 
   model.facts.forEach((fact, i) =>

@@ -46,6 +46,8 @@ const column = z.strictObject({
   personal: z.boolean().default(false),
   renamedFrom: z.array(text).default([]),
   min: z.number().optional(),
+  /** Another column of the source this one cannot be earlier than (a ticket's resolved, its opened); empty values pass. */
+  notBefore: text.optional(),
   description: text.optional(),
 });
 

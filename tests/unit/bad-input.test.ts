@@ -231,6 +231,23 @@ describe('bad input', () => {
     expect(label).toMatch(/First at .*finance\/weekly-report\.csv:4\.$/m);
   });
 
+  it('a subscription that ends before it starts, a ticket resolved before it was opened: both fail, with their lines', async () => {
+    const dump = 'crm/subscriptions_2027-01.csv';
+    // S2 ended on 1 December, before its start on 10 December: it would have counted as a new subscription that was never live.
+    const files = withFile(dump, TINY[dump]!.replace('2026-12-10,2027-01-20', '2026-12-10,2026-12-01'));
+    files['support/tickets.jsonl'] = TINY['support/tickets.jsonl']!.replace('"resolved":"2027-01-12T15:00:00Z"', '"resolved":"2027-01-10T15:00:00Z"');
+    const message = await failure(files);
+    expect(message).toMatch(/crm_subscriptions: 1 row has end_date before start_date, which cannot happen; fix the extract\. First at .*crm\/subscriptions_2027-01\.csv:3\./);
+    expect(message).toMatch(/support_tickets: 1 row has resolved before opened, which cannot happen; fix the extract\. First at .*support\/tickets\.jsonl:4\./);
+  });
+
+  it('a column that cannot come before one of a type it cannot be compared with: names its line in sources.yaml', async () => {
+    const modelDir = modelWith('sources.yaml', (t) => t.replace('- { name: plan, type: VARCHAR }', '- { name: plan, type: BOOLEAN, notBefore: start_date }'));
+    const message = await failure(TINY, modelDir);
+    expect(message).toMatch(/^.*sources\.yaml:\d+ {2}sources\[3\]\.columns\[3\]\.notBefore: plan \(BOOLEAN\) cannot be compared with start_date \(DATE\)\. Name a column of a comparable type, such as two dates or timestamps\.$/);
+    expect(lineOf(modelDir, 'sources.yaml', message)).toContain('notBefore: start_date');
+  });
+
   it('NaN or infinity in a number column: fails (NaN passes a min check and poisons every sum)', async () => {
     const message = await failure(withFile('finance/weekly-report.csv', `${TINY['finance/weekly-report.csv']}\nFY2026,42,CAST,NaN,10\nFY2026,42,PROD,1e400,inf`));
     // After the header and four weeks: NaN on line 6; 1e400 (too large: infinity) and inf on line 7.

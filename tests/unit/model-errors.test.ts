@@ -115,6 +115,11 @@ describe('model errors', () => {
     expect(message).toBe(`${at('primaryKey: [FY, Weeks')}  sources[2].primaryKey[1]: unknown column "Weeks". A key is made of the source's columns: FY, Week, Business Line, Revenue (£), Costs (£).`);
   });
 
+  it('a column that cannot come before one the source does not have (or itself): lists the columns it can be compared with', () => {
+    const { message, at } = failure('sources.yaml', (t) => t.replace('notBefore: opened', 'notBefore: opened_at'));
+    expect(message).toBe(`${at('notBefore: opened_at')}  sources[4].columns[2].notBefore: "opened_at" is not another column of source support_tickets: resolved can only be compared with one of ticket, opened, category, line, requester_email.`);
+  });
+
   it('a metric grain the calendar does not have: one message at the calendar, naming the metrics', () => {
     const { message, at } = failure('calendar.yaml', (t) => t.replace('  - id: week\n    label: ISO week (Monday to Sunday)\n', ''));
     expect(message).toMatch(new RegExp(`^${escape(at('- id: month'))} {2}grains: no week grain, but metrics in data/model/metrics\\.yaml use it: bookings, active_users, .*\\. Add it here, or take week out of those metrics' grains\\.$`));

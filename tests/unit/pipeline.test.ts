@@ -133,7 +133,7 @@ describe('the export on a tiny hand-made company', () => {
   it('reads a JSON Lines column under its old name in older lines, as a CSV column (renamedFrom)', async () => {
     // T3 and T4 were written when the desk called "resolved" "closed".
     const tickets = TINY['support/tickets.jsonl']!.split('\n').map((line) => (/"T[34]"/.test(line) ? line.replace('"resolved":', '"closed":') : line)).join('\n');
-    const modelDir = modelWith('sources.yaml', (text) => text.replace('{ name: resolved, type: TIMESTAMPTZ }', '{ name: resolved, type: TIMESTAMPTZ, renamedFrom: [closed] }'));
+    const modelDir = modelWith('sources.yaml', (text) => text.replace('{ name: resolved, type: TIMESTAMPTZ, notBefore: opened }', '{ name: resolved, type: TIMESTAMPTZ, notBefore: opened, renamedFrom: [closed] }'));
     const [renamed] = await exportSnapshots({
       root: ROOT, sourcesDir: writeSources({ ...TINY, 'support/tickets.jsonl': tickets }), snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-snapshots-')),
       cacheDir: scratchCache(), period: '2027-01', modelDir, effects: quietEffects(),

@@ -223,6 +223,8 @@ async function writeFinance(db: DuckDBConnection, outDir: string, start: string,
 /**
  * CRM: some users subscribe (Starter, Pro, Studio). Each month's file lists
  * every subscription started by that month's end, with end dates known then.
+ * A user whose life ends before the subscription would start never subscribes
+ * (the export refuses a subscription that ends before it starts).
  */
 async function writeCrm(db: DuckDBConnection, outDir: string, start: string, end: string): Promise<number> {
   await db.run(`
@@ -234,7 +236,8 @@ async function writeCrm(db: DuckDBConnection, outDir: string, start: string, end
            signup_day + 3 + floor(20 * ${U('code', 'user_no', '13')})::INTEGER AS start_date,
            signup_day + 3 + floor(life * 1.4)::INTEGER AS end_date,
            CASE WHEN u < 0.6 THEN 15 WHEN u < 0.9 THEN 45 ELSE 120 END * CASE line WHEN 'Casting' THEN 1 ELSE 2 END AS monthly_value_gbp
-    FROM (SELECT *, ${U('code', 'user_no', '12')} AS u FROM users WHERE ${U('code', 'user_no', '14')} < 0.18)`);
+    FROM (SELECT *, ${U('code', 'user_no', '12')} AS u FROM users WHERE ${U('code', 'user_no', '14')} < 0.18)
+    WHERE end_date >= start_date`);
   const months = (
     await db.runAndReadAll(`SELECT strftime(m, '%Y-%m') AS m FROM (SELECT unnest(range(DATE ${sqlString(start)}, DATE ${sqlString(end)}, INTERVAL 1 MONTH))::DATE AS m) ORDER BY 1`)
   ).getRowObjectsJS().map((r) => String(r.m));
