@@ -15,7 +15,7 @@
  * fingerprintFacts), so a monthly run computes little more than the new month.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { countOf, formatPeriod } from '../lib/format.ts';
+import { countOf, formatDay, formatPeriod } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
 import { type DateRange, factQueries, type Grain, PERIOD_START } from '../lib/metric-sql.ts';
 import type { Fact, Metric, Model } from '../lib/model-schema.ts';
@@ -52,12 +52,39 @@ export async function buildFacts(db: DuckDBConnection, model: Model, where: Load
     if (fact.entity && !columns.includes(fact.entity)) {
       throw new ExportError(`${where('facts', ['facts', index, 'entity'])}  facts[${index}].entity: the fact ${fact.id} has no column "${fact.entity}". Its columns: ${columns.join(', ')}.`);
     }
+    const valued = [...fact.columns.entries()].filter(([, c]) => c.values !== undefined) as [number, Fact['columns'][number] & { values: string[] }][];
+    for (const [j, column] of valued) {
+      if (!columns.includes(column.name)) {
+        throw new ExportError(`${where('facts', ['facts', index, 'columns', j, 'name'])}  facts[${index}].columns[${j}].name: the fact ${fact.id} has no column "${column.name}". Its columns: ${columns.join(', ')}.`);
+      }
+    }
     if (bindOnly) continue;
-    const stray = await queryRows(db, `SELECT DISTINCT business_line AS line FROM ${factTable(fact)} WHERE business_line IS NULL OR business_line NOT IN (${lines.map(sqlString).join(', ')}) LIMIT 5`);
-    if (stray.length > 0) {
+    // Every row's business line, and each column with a list of values, is one of them: a source value the SQL does not map
+    // (a line, a portal's new event name) would silently drop out of every metric. One scan counts both.
+    const outside = (column: string, allowed: string[]) => `${sqlIdentifier(column)} IS NULL OR ${sqlIdentifier(column)} NOT IN (${allowed.map(sqlString).join(', ')})`;
+    const [counts] = await queryRows(
+      db,
+      `SELECT ${[`count(*) FILTER (WHERE ${outside('business_line', lines)}) AS stray`, ...valued.map(([, c], i) => `count(*) FILTER (WHERE ${outside(c.name, c.values)}) AS outside_${i}`)].join(', ')} FROM ${factTable(fact)}`,
+    );
+    if (Number(counts?.stray) > 0) {
+      const stray = await queryRows(db, `SELECT DISTINCT business_line AS line FROM ${factTable(fact)} WHERE ${outside('business_line', lines)} LIMIT 5`);
       throw new ExportError(
         `${where('facts', ['facts', index, 'sql'])}  facts[${index}].sql (${fact.id}): business_line has ${stray.map((r) => (r.line === null ? 'empty values' : `"${String(r.line)}"`)).join(', ')}, ` +
           `but the business lines are ${lines.join(', ')}. Map every source value to one of them.`,
+      );
+    }
+    for (const [i, [j, column]] of valued.entries()) {
+      const n = Number(counts?.[`outside_${i}`]);
+      if (n === 0) continue;
+      const found = await queryRows(
+        db,
+        `SELECT ${sqlIdentifier(column.name)}::VARCHAR AS value, business_line AS line, count(*) AS n, strftime(min(date), '%Y-%m-%d') AS first
+         FROM ${factTable(fact)} WHERE ${outside(column.name, column.values)} GROUP BY ALL ORDER BY n DESC, value LIMIT 4`,
+      );
+      const shown = found.map((r) => `${r.value === null ? 'empty' : `"${String(r.value)}"`} in ${countOf(Number(r.n), `${String(r.line)} row`)} (the first dated ${formatDay(String(r.first))})`);
+      throw new ExportError(
+        `${where('facts', ['facts', index, 'columns', j, 'values'])}  facts[${index}].columns[${j}].values (${fact.id}): ${column.name} is not one of ${column.values.join(', ')} in ${countOf(n, 'row')}: ${shown.join('; ')}.\n` +
+          `  A source value the fact's SQL does not map (a new or renamed one) would drop out of every metric. Map it in facts[${index}].sql, or add it to the list.`,
       );
     }
   }

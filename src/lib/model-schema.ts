@@ -75,7 +75,14 @@ export const factSchema = z.strictObject({
   entity: text.nullable(),
   sources: z.array(id).min(1),
   grains: z.array(z.enum(['month', 'week'])).optional(),
-  columns: z.array(z.strictObject({ name: text, description: text })),
+  columns: z.array(
+    z.strictObject({
+      name: text,
+      description: text,
+      /** The only values the column may hold: a row with another, or none (a source value the SQL does not map), stops the export. */
+      values: z.array(text).min(1).optional(),
+    }),
+  ),
   dimensions: z.array(z.strictObject({ id, column: text, label: text })).default([]),
   sql: text,
 });

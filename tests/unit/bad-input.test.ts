@@ -288,6 +288,20 @@ describe('bad input', () => {
     expect(message).toMatch(/support_tickets: 1 row has an empty ticket; the extract must identify every row\. First at \S+\/support\/tickets\.jsonl:5\.$/m);
   });
 
+  it('a source value the fact does not map (a portal renamed an event): names the column, the rows and the first date, instead of dropping them', async () => {
+    const january = 'casting-events/file_month=2027-01/events_0.csv';
+    // Read as it was, CU-2's booking on 2 January would have left January's bookings at 1, not 2, with no error.
+    const renamed = await failure(withFile(january, TINY[january]!.replace('c6,CU-2,booking_confirmed', 'c6,CU-2,booking_completed')));
+    expect(renamed).toMatch(
+      /^.*facts\.yaml:\d+ {2}facts\[0\]\.columns\[1\]\.values \(events\): event_type is not one of signup, visit, search, share, booking in 1 row: empty in 1 Casting row \(the first dated 2 January 2027\)\.\n {2}A source value the fact's SQL does not map \(a new or renamed one\) would drop out of every metric\. Map it in facts\[0\]\.sql, or add it to the list\.$/,
+    );
+    // A value the SQL gives but the list leaves out is named as it is.
+    const modelDir = modelWith('facts.yaml', (t) => t.replace('values: [signup, visit, search, share, booking]', 'values: [signup, visit, search, booking]'));
+    const listed = await failure(TINY, modelDir);
+    expect(listed).toContain('event_type is not one of signup, visit, search, booking in 1 row: "share" in 1 Casting row (the first dated 6 January 2027).');
+    expect(lineOf(modelDir, 'facts.yaml', listed)).toContain('values: [signup, visit, search, booking]');
+  });
+
   it('a metric expression naming an unknown column: names the metric, its line, and the columns there are', async () => {
     const modelDir = modelWith('metrics.yaml', (t) => t.replace('expression: sum(revenue)', 'expression: sum(revenu)'));
     const message = await failure(TINY, modelDir);
