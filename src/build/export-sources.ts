@@ -14,7 +14,7 @@ import type { Manifest } from '../lib/manifest.ts';
 import { type Model, namesOf, type Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { closest, type LoadedModel } from './model.ts';
-import { atLines, locateRows, matchingRecords, placesText, readable, sourceRecords } from './source-rows.ts';
+import { atLines, locateRows, matchingRecords, type Place, placesText, readable, sourceRecords } from './source-rows.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -462,6 +462,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
   }
   await db.run('DROP TABLE _repeated_hashes');
   await db.run('DROP TABLE _suspects');
+  if (source.delivery?.cumulative) checks.push(await cumulativeDumps(db, source, rowsAt));
 
   // The rest in one scan, after duplicates are dropped (empty keys are never dropped).
   const [stats] = await queryRows(
@@ -573,6 +574,41 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
     });
   }
   return checks;
+}
+
+/**
+ * A cumulative dump (every subscription started so far) lists every key of
+ * the dump delivered before it. A key that goes missing means a dump cut
+ * short (a row limit, a failed export), which would make its month's
+ * snapshot count too few without a word: up to a half, no jump warning fires.
+ */
+async function cumulativeDumps(db: DuckDBConnection, source: Source, rowsAt: (where: string) => Promise<Place[]>): Promise<Check> {
+  const table = tableOf(source);
+  const key = source.primaryKey.map(sqlIdentifier);
+  const keys = source.primaryKey.join(', ');
+  // Each delivery and the one after it; a row of the first whose key the second lacks.
+  const missing = `(SELECT a._delivered AS before, p.next, ${key.map((k) => `a.${k}`).join(', ')}
+                    FROM ${table} a JOIN (SELECT _delivered, lead(_delivered) OVER (ORDER BY _delivered) AS next FROM (SELECT DISTINCT _delivered FROM ${table})) p USING (_delivered)
+                    WHERE p.next IS NOT NULL) m
+                   ANTI JOIN ${table} b ON b._delivered = m.next AND ${key.map((k) => `b.${k} = m.${k}`).join(' AND ')}`;
+  const pairs = await queryRows(db, `SELECT before, next, count(*) AS n FROM ${missing} GROUP BY ALL ORDER BY before`);
+  const name = 'each dump lists the one before';
+  if (pairs.length === 0) return { name, source: source.id, status: 'pass', detail: `every ${keys} of each dump is in the next` };
+  const first = pairs[0]!;
+  const total = pairs.reduce((sum, p) => sum + Number(p.n), 0);
+  const cut = pairs.map((p) => `${String(p.next)}'s`);
+  const gone = `_delivered = ${sqlString(String(first.before))} AND (${key.join(', ')}) NOT IN (SELECT (${key.join(', ')}) FROM ${table} WHERE _delivered = ${sqlString(String(first.next))})`;
+  const places = await rowsAt(gone);
+  return {
+    name,
+    source: source.id,
+    status: 'fail',
+    detail:
+      `${countOf(total, 'row', 'rows')} of a dump ${total === 1 ? 'is' : 'are'} missing from the next (` +
+      `${pairs.slice(0, 3).map((p) => `${countOf(Number(p.n), `${keys}`, `${keys}s`)} of ${String(p.before)}'s not in ${String(p.next)}'s`).join('; ')}${pairs.length > 3 ? '; …' : ''}), ` +
+      `but each dump lists every row so far (delivery.cumulative): ${cut.length === 1 ? `${cut[0]} was` : `${cut.slice(0, 3).join(', ')}${cut.length > 3 ? '…' : ''} were`} probably cut short. Ask for ${cut.length === 1 ? 'it' : 'them'} again.` +
+      (places.length > 0 ? ` The first of ${String(first.before)}'s rows missing from ${String(first.next)}'s: ${placesText(places)}.` : ''),
+  };
 }
 
 /** Freshness and completeness of a source as of a period's end, against its SLO. */

@@ -61,7 +61,14 @@ export const sourceSchema = z.strictObject({
   files: text,
   format: z.enum(['csv', 'json']),
   csv: z.strictObject({ delimiter: z.string().length(1).optional(), dateFormat: text.optional() }).optional(),
-  delivery: z.strictObject({ pattern: text, use: z.enum(['all', 'latest']).default('all') }).optional(),
+  delivery: z
+    .strictObject({
+      pattern: text,
+      use: z.enum(['all', 'latest']).default('all'),
+      /** With use: latest, each dump lists every row of the one before (every subscription started so far): a row that goes missing means a dump cut short. */
+      cumulative: z.boolean().default(false),
+    })
+    .optional(),
   columns: z.array(column).min(1),
   time: z.strictObject({ date: text, calendar: text }),
   primaryKey: z.array(text).min(1),

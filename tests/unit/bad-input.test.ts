@@ -248,6 +248,15 @@ describe('bad input', () => {
     expect(lineOf(modelDir, 'sources.yaml', message)).toContain('notBefore: start_date');
   });
 
+  it('a cumulative dump cut short: names the deliveries and where the missing rows were', async () => {
+    const dump = 'crm/subscriptions_2027-01.csv';
+    // January's dump without S1 (Pro, £45 a month, still running): January's MRR would have read £240, not £285, 16% down, under any jump warning.
+    const message = await failure(withFile(dump, TINY[dump]!.split('\n').filter((line) => !line.startsWith('S1,')).join('\n')));
+    expect(message).toMatch(
+      /crm_subscriptions: 1 row of a dump is missing from the next \(1 subscription_id of 2026-12's not in 2027-01's\), but each dump lists every row so far \(delivery\.cumulative\): 2027-01's was probably cut short\. Ask for it again\. The first of 2026-12's rows missing from 2027-01's: .*crm\/subscriptions_2026-12\.csv:2\.$/m,
+    );
+  });
+
   it('NaN or infinity in a number column: fails (NaN passes a min check and poisons every sum)', async () => {
     const message = await failure(withFile('finance/weekly-report.csv', `${TINY['finance/weekly-report.csv']}\nFY2026,42,CAST,NaN,10\nFY2026,42,PROD,1e400,inf`));
     // After the header and four weeks: NaN on line 6; 1e400 (too large: infinity) and inf on line 7.

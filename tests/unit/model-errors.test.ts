@@ -120,6 +120,11 @@ describe('model errors', () => {
     expect(message).toBe(`${at('notBefore: opened_at')}  sources[4].columns[2].notBefore: "opened_at" is not another column of source support_tickets: resolved can only be compared with one of ticket, opened, category, line, requester_email.`);
   });
 
+  it('a cumulative dump whose every delivery is read: refused, since only the latest is read as the whole', () => {
+    const { message, at } = failure('sources.yaml', (t) => t.replace('use: latest, cumulative: true', 'cumulative: true'));
+    expect(message).toBe(`${at('cumulative: true')}  sources[3].delivery.cumulative: only a source read from its latest delivery (use: latest) can be a cumulative dump; every delivery of this one is read.`);
+  });
+
   it('a metric grain the calendar does not have: one message at the calendar, naming the metrics', () => {
     const { message, at } = failure('calendar.yaml', (t) => t.replace('  - id: week\n    label: ISO week (Monday to Sunday)\n', ''));
     expect(message).toMatch(new RegExp(`^${escape(at('- id: month'))} {2}grains: no week grain, but metrics in data/model/metrics\\.yaml use it: bookings, active_users, .*\\. Add it here, or take week out of those metrics' grains\\.$`));
