@@ -52,10 +52,10 @@ export async function buildFacts(db: DuckDBConnection, model: Model, where: Load
     if (fact.entity && !columns.includes(fact.entity)) {
       throw new ExportError(`${where('facts', ['facts', index, 'entity'])}  facts[${index}].entity: the fact ${fact.id} has no column "${fact.entity}". Its columns: ${columns.join(', ')}.`);
     }
-    const valued = [...fact.columns.entries()].filter(([, c]) => c.values !== undefined) as [number, Fact['columns'][number] & { values: string[] }][];
-    for (const [j, column] of valued) {
-      if (!columns.includes(column.name)) {
-        throw new ExportError(`${where('facts', ['facts', index, 'columns', j, 'name'])}  facts[${index}].columns[${j}].name: the fact ${fact.id} has no column "${column.name}". Its columns: ${columns.join(', ')}.`);
+    const valued = fact.columns.flatMap((c, j) => (c.values ? [{ j, name: c.name, values: c.values }] : []));
+    for (const { j, name } of valued) {
+      if (!columns.includes(name)) {
+        throw new ExportError(`${where('facts', ['facts', index, 'columns', j, 'name'])}  facts[${index}].columns[${j}].name: the fact ${fact.id} has no column "${name}". Its columns: ${columns.join(', ')}.`);
       }
     }
     if (bindOnly) continue;
@@ -64,7 +64,7 @@ export async function buildFacts(db: DuckDBConnection, model: Model, where: Load
     const outside = (column: string, allowed: string[]) => `${sqlIdentifier(column)} IS NULL OR ${sqlIdentifier(column)} NOT IN (${allowed.map(sqlString).join(', ')})`;
     const [counts] = await queryRows(
       db,
-      `SELECT ${[`count(*) FILTER (WHERE ${outside('business_line', lines)}) AS stray`, ...valued.map(([, c], i) => `count(*) FILTER (WHERE ${outside(c.name, c.values)}) AS outside_${i}`)].join(', ')} FROM ${factTable(fact)}`,
+      `SELECT ${[`count(*) FILTER (WHERE ${outside('business_line', lines)}) AS stray`, ...valued.map((c, i) => `count(*) FILTER (WHERE ${outside(c.name, c.values)}) AS outside_${i}`)].join(', ')} FROM ${factTable(fact)}`,
     );
     if (Number(counts?.stray) > 0) {
       const stray = await queryRows(db, `SELECT DISTINCT business_line AS line FROM ${factTable(fact)} WHERE ${outside('business_line', lines)} LIMIT 5`);
@@ -73,7 +73,7 @@ export async function buildFacts(db: DuckDBConnection, model: Model, where: Load
           `but the business lines are ${lines.join(', ')}. Map every source value to one of them.`,
       );
     }
-    for (const [i, [j, column]] of valued.entries()) {
+    for (const [i, { j, ...column }] of valued.entries()) {
       const n = Number(counts?.[`outside_${i}`]);
       if (n === 0) continue;
       const found = await queryRows(

@@ -14,7 +14,7 @@ import type { Manifest } from '../lib/manifest.ts';
 import { type Model, namesOf, type Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { closest, type LoadedModel } from './model.ts';
-import { atLines, locateRows, matchingRecords, type Place, placesText, readable, sourceRecords } from './source-rows.ts';
+import { atLines, listed, locateRows, matchingRecords, type Place, placesText, readable, sourceRecords } from './source-rows.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -462,7 +462,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
   }
   await db.run('DROP TABLE _repeated_hashes');
   await db.run('DROP TABLE _suspects');
-  if (source.delivery?.cumulative) checks.push(await cumulativeDumps(db, source, rowsAt));
+  if (source.delivery?.cumulative) checks.push(await cumulativeDumps(db, source, files, rowsAt));
 
   // The rest in one scan, after duplicates are dropped (empty keys are never dropped).
   const [stats] = await queryRows(
@@ -578,25 +578,31 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
 
 /**
  * A cumulative dump (every subscription started so far) lists every key of
- * the dump delivered before it. A key that goes missing means a dump cut
- * short (a row limit, a failed export), which would make its month's
- * snapshot count too few without a word: up to a half, no jump warning fires.
+ * the dump delivered before it. A key that goes missing, or a dump with no
+ * rows at all after one with rows, means a dump cut short (a row limit, a
+ * failed export), which would make its month's snapshot count too few
+ * without a word: up to a half, no jump warning fires.
  */
-async function cumulativeDumps(db: DuckDBConnection, source: Source, rowsAt: (where: string) => Promise<Place[]>): Promise<Check> {
+async function cumulativeDumps(db: DuckDBConnection, source: Source, files: SourceFile[], rowsAt: (where: string) => Promise<Place[]>): Promise<Check> {
   const table = tableOf(source);
   const key = source.primaryKey.map(sqlIdentifier);
-  const keys = source.primaryKey.join(', ');
+  const unit = source.primaryKey.length === 1 ? source.primaryKey[0]! : 'key';
+  const name = 'each dump lists the one before';
+  const advice = (subject: string, many: boolean) => `but each dump lists every row so far (delivery.cumulative): ${subject} ${many ? 'were' : 'was'} probably cut short. Ask for ${many ? 'them' : 'it'} again.`;
+  const few = (items: string[]) => listed(items.length > 3 ? [...items.slice(0, 3), `${items.length - 3} more`] : items);
+  // A file with no rows, delivered after one with rows.
+  const delivered = (await queryRows(db, `SELECT DISTINCT _delivered AS d FROM ${table} ORDER BY d`)).map((r) => String(r.d));
+  const empty = files.filter((f) => f.delivered !== null && delivered.length > 0 && f.delivered > delivered[0]! && !delivered.includes(f.delivered)).map((f) => f.file);
+  if (empty.length > 0) return { name, source: source.id, status: 'fail', detail: `${few(empty)} ${empty.length === 1 ? 'has' : 'have'} no rows, ${advice(empty.length === 1 ? 'it' : 'they', empty.length > 1)}` };
   // Each delivery and the one after it; a row of the first whose key the second lacks.
   const missing = `(SELECT a._delivered AS before, p.next, ${key.map((k) => `a.${k}`).join(', ')}
                     FROM ${table} a JOIN (SELECT _delivered, lead(_delivered) OVER (ORDER BY _delivered) AS next FROM (SELECT DISTINCT _delivered FROM ${table})) p USING (_delivered)
                     WHERE p.next IS NOT NULL) m
                    ANTI JOIN ${table} b ON b._delivered = m.next AND ${key.map((k) => `b.${k} = m.${k}`).join(' AND ')}`;
   const pairs = await queryRows(db, `SELECT before, next, count(*) AS n FROM ${missing} GROUP BY ALL ORDER BY before`);
-  const name = 'each dump lists the one before';
-  if (pairs.length === 0) return { name, source: source.id, status: 'pass', detail: `every ${keys} of each dump is in the next` };
+  if (pairs.length === 0) return { name, source: source.id, status: 'pass', detail: `every ${source.primaryKey.join(', ')} of each dump is in the next` };
   const first = pairs[0]!;
   const total = pairs.reduce((sum, p) => sum + Number(p.n), 0);
-  const cut = pairs.map((p) => `${String(p.next)}'s`);
   const gone = `_delivered = ${sqlString(String(first.before))} AND (${key.join(', ')}) NOT IN (SELECT (${key.join(', ')}) FROM ${table} WHERE _delivered = ${sqlString(String(first.next))})`;
   const places = await rowsAt(gone);
   return {
@@ -605,8 +611,8 @@ async function cumulativeDumps(db: DuckDBConnection, source: Source, rowsAt: (wh
     status: 'fail',
     detail:
       `${countOf(total, 'row', 'rows')} of a dump ${total === 1 ? 'is' : 'are'} missing from the next (` +
-      `${pairs.slice(0, 3).map((p) => `${countOf(Number(p.n), `${keys}`, `${keys}s`)} of ${String(p.before)}'s not in ${String(p.next)}'s`).join('; ')}${pairs.length > 3 ? '; …' : ''}), ` +
-      `but each dump lists every row so far (delivery.cumulative): ${cut.length === 1 ? `${cut[0]} was` : `${cut.slice(0, 3).join(', ')}${cut.length > 3 ? '…' : ''} were`} probably cut short. Ask for ${cut.length === 1 ? 'it' : 'them'} again.` +
+      `${pairs.slice(0, 3).map((p) => `${countOf(Number(p.n), unit, `${unit}s`)} of ${String(p.before)}'s not in ${String(p.next)}'s`).join('; ')}${pairs.length > 3 ? '; …' : ''}), ` +
+      advice(few(pairs.map((p) => `${String(p.next)}'s`)), pairs.length > 1) +
       (places.length > 0 ? ` The first of ${String(first.before)}'s rows missing from ${String(first.next)}'s: ${placesText(places)}.` : ''),
   };
 }

@@ -188,7 +188,8 @@ export function placesText(places: Place[]): string {
   return [...byFile].map(([file, at]) => (at.length === 1 ? `${file}:${at[0]!.line}` : `${file}, lines ${listed(at.map((p) => String(p.line)))}`)).join('; ');
 }
 
-const listed = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+/** "a", "a and b", "a, b and c". */
+export const listed = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 /** " First at a.csv:4." for a message, or "" when none was found. */
 export const atLines = (places: Place[]) => (places.length === 0 ? '' : ` First at ${placesText(places)}.`);

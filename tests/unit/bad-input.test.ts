@@ -255,6 +255,9 @@ describe('bad input', () => {
     expect(message).toMatch(
       /crm_subscriptions: 1 row of a dump is missing from the next \(1 subscription_id of 2026-12's not in 2027-01's\), but each dump lists every row so far \(delivery\.cumulative\): 2027-01's was probably cut short\. Ask for it again\. The first of 2026-12's rows missing from 2027-01's: .*crm\/subscriptions_2026-12\.csv:2\.$/m,
     );
+    // Only its header: December's dump stood in for January, and MRR read £60 (S1 and S2), with warnings only.
+    const header = await failure(withFile(dump, TINY[dump]!.split('\n')[0]!));
+    expect(header).toMatch(/crm_subscriptions: .*crm\/subscriptions_2027-01\.csv has no rows, but each dump lists every row so far \(delivery\.cumulative\): it was probably cut short\. Ask for it again\.$/m);
   });
 
   it('NaN or infinity in a number column: fails (NaN passes a min check and poisons every sum)', async () => {
