@@ -462,7 +462,6 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
   }
   await db.run('DROP TABLE _repeated_hashes');
   await db.run('DROP TABLE _suspects');
-  if (source.delivery?.cumulative) checks.push(await cumulativeDumps(db, source, files, rowsAt));
 
   // The rest in one scan, after duplicates are dropped (empty keys are never dropped).
   const [stats] = await queryRows(
@@ -489,6 +488,7 @@ export async function checkSource(db: DuckDBConnection, source: Source, { today,
   });
 
   checks.push(unique);
+  if (source.delivery?.cumulative) checks.push(await cumulativeDumps(db, source, files, rowsAt));
 
   const undated = Number(stats?.undated);
   let undatedWhere = '';
