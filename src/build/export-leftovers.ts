@@ -6,8 +6,9 @@
  *   Ctrl-C, SIGTERM or SIGHUP (unless something else in the process handles
  *   the signal: then that decides, and the next run sweeps up).
  * - Its half-written snapshot folder and pointer file in the snapshots
- *   folder (everything under public/ is published), named
- *   `.tmp-<period>-<pid>` and `.latest-<pid>.json` by export.ts.
+ *   folder, named `.tmp-<period>-<pid>` and `.latest-<pid>.json` by
+ *   export.ts (a build leaves every such dot-named entry out of the site,
+ *   see unpublished.ts, but they would be served in development).
  *
  * A run killed outright (out of memory, `kill -9`) cannot clean up, so each
  * run first removes what runs whose process has ended left behind. The

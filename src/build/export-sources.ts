@@ -9,12 +9,12 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { countOf, days, formatDay, formatDayRange } from '../lib/format.ts';
+import { countOf, days, formatDay, formatDayRange, listed } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
 import { type Model, namesOf, type Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { closest, type LoadedModel } from './model.ts';
-import { atLines, listed, locateRows, matchingRecords, type Place, placesText, readable, sourceRecords } from './source-rows.ts';
+import { atLines, locateRows, matchingRecords, type Place, placesText, readable, sourceRecords } from './source-rows.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -138,9 +138,8 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
   const delivered = source.delivery
     ? `regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 1) || '-' || regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 2)`
     : 'NULL::VARCHAR';
-  await checkFileStarts(root, source, files, where, index);
-  if (source.format === 'csv') await checkHeaders(root, source, files, where, index);
-  else await checkJsonKeys(db, root, source, files, where, index);
+  await checkFiles(root, source, files, where, index);
+  if (source.format === 'json') await checkJsonKeys(db, root, source, files, where, index);
   // The row's UK date is computed as the rows stream in (its SQL may use the merged, renamed columns).
   const load = `CREATE OR REPLACE TABLE ${tableOf(source)} AS
       SELECT *, ${source.time.date} AS _date FROM (SELECT ${columns.join(', ')}, ${delivered} AS _delivered FROM ${reader})`;
@@ -163,15 +162,16 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
 }
 
 /**
- * What a file's first bytes say before any of it is read: an empty file (a
- * failed extract), UTF-16 text (Excel's "Unicode text"), a JSON Lines file
+ * What each file's first bytes say before any of it is read: an empty file
+ * (a failed extract), UTF-16 text (Excel's "Unicode text"), a JSON Lines file
  * with a byte-order mark (DuckDB's JSON reader refuses one; its CSV reader
  * skips it), or a CSV header that is not UTF-8 (Excel's plain "CSV" is
  * Windows-1252, where £ is not UTF-8). Each would otherwise surface as a
  * header that matches nothing, a JSON error blaming an invisible character,
- * or a source with no rows and warnings only.
+ * or a source with no rows and warnings only. Then a CSV file's header (see
+ * checkHeader), from the same bytes.
  */
-async function checkFileStarts(root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
+async function checkFiles(root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
   const declared = `${source.id} (${where('sources', ['sources', index, 'files'])})`;
   for (const { file } of files) {
     const head = await readHead(join(root, file));
@@ -201,36 +201,34 @@ async function checkFileStarts(root: string, source: Source, files: SourceFile[]
           `Source ${declared} is read as UTF-8. Save the file as UTF-8 (in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252, where £ is not UTF-8).`,
       );
     }
+    if (source.format === 'csv') checkHeader(source, file, header, where, index);
   }
 }
 
 /**
- * Every declared column (or one of its old names) in every file's header:
+ * Every declared column (or one of its old names) in a CSV file's header:
  * files are read by column name, so a column missing from one file would
  * otherwise be empty for all of that file's rows. Names match as DuckDB
  * matches them, ignoring case.
  */
-async function checkHeaders(root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
-  for (const { file } of files) {
-    const header = await readFirstLine(join(root, file));
-    const delimiter = source.csv?.delimiter ?? ',';
-    const namesBy = (d: string) => header.split(d).map(unquoted);
-    const fits = (d: string) => {
-      const lower = new Set(namesBy(d).map((n) => n.toLowerCase()));
-      return source.columns.every((c) => namesOf(c).some((n) => lower.has(n.toLowerCase())));
-    };
-    // A file re-saved with another separator (Excel in much of Europe writes ";"): its header splits into the declared columns by that one.
-    const other = SEPARATORS.find((d) => d !== delimiter && fits(d));
-    const shown = (d: string) => (d === '\t' ? 'a tab' : `"${d}"`);
-    refuseMissing(source, namesBy(delimiter), where, index, {
-      at: `${file}:1`,
-      shown: `The header reads: ${header.slice(0, 200)}`,
-      fix: other
-        ? `The file's columns are separated by ${shown(other)}, not ${shown(delimiter)}: ask for it again with ${shown(delimiter)}, or, if ${shown(other)} is here to stay, set csv: { delimiter: ${JSON.stringify(other)} } on the source`
-        : `Fix the file${source.csv?.delimiter ? ` (columns separated by ${shown(delimiter)})` : ''}`,
-      renamed: !other,
-    });
-  }
+function checkHeader(source: Source, file: string, header: string, where: LoadedModel['where'], index: number): void {
+  const delimiter = source.csv?.delimiter ?? ',';
+  const namesBy = (d: string) => header.split(d).map(unquoted);
+  const fits = (d: string) => {
+    const lower = new Set(namesBy(d).map((n) => n.toLowerCase()));
+    return source.columns.every((c) => namesOf(c).some((n) => lower.has(n.toLowerCase())));
+  };
+  // A file re-saved with another separator (Excel in much of Europe writes ";"): its header splits into the declared columns by that one.
+  const other = fits(delimiter) ? undefined : SEPARATORS.find((d) => d !== delimiter && fits(d));
+  const shown = (d: string) => (d === '\t' ? 'a tab' : `"${d}"`);
+  refuseMissing(source, namesBy(delimiter), where, index, {
+    at: `${file}:1`,
+    shown: `The header reads: ${header.slice(0, 200)}`,
+    fix: other
+      ? `The file's columns are separated by ${shown(other)}, not ${shown(delimiter)}: ask for it again with ${shown(delimiter)}, or, if ${shown(other)} is here to stay, set csv: { delimiter: ${JSON.stringify(other)} } on the source`
+      : `Fix the file${source.csv?.delimiter ? ` (columns separated by ${shown(delimiter)})` : ''}`,
+    renamed: !other,
+  });
 }
 
 /**
@@ -610,7 +608,7 @@ async function cumulativeDumps(db: DuckDBConnection, source: Source, files: Sour
     source: source.id,
     status: 'fail',
     detail:
-      `${countOf(total, 'row', 'rows')} of a dump ${total === 1 ? 'is' : 'are'} missing from the next (` +
+      `${countOf(total, 'row')} of a dump ${total === 1 ? 'is' : 'are'} missing from the next (` +
       `${pairs.slice(0, 3).map((p) => `${countOf(Number(p.n), unit, `${unit}s`)} of ${String(p.before)}'s not in ${String(p.next)}'s`).join('; ')}${pairs.length > 3 ? '; …' : ''}), ` +
       advice(few(pairs.map((p) => `${String(p.next)}'s`)), pairs.length > 1) +
       (places.length > 0 ? ` The first of ${String(first.before)}'s rows missing from ${String(first.next)}'s: ${placesText(places)}.` : ''),

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { parse } from 'csv-parse';
+import { listed } from '../lib/format.ts';
 import { namesOf, type Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import type { SourceFile } from './export-sources.ts';
@@ -153,21 +154,20 @@ export async function* sourceRecords(path: string, source: Source): AsyncGenerat
     }
     // JSON Lines: one object per line that is not blank, numbered as an editor numbers them.
     let line = 0;
-    let first = true;
+    let records = 0;
     for await (const text of createInterface({ input, crlfDelay: Infinity })) {
       line += 1;
       if (text.trim() === '') continue;
+      records += 1;
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch (error) {
         // V8 says "… in JSON at position 158 (line 1 column 159)": that line is the text's, so give only the character.
         const problem = (error as Error).message.replace(/ in JSON at position (\d+)(?: \(line \d+ column \d+\))?/, (_, at: string) => ` at character ${Number(at) + 1}`);
-        const array = first && text.trimStart().startsWith('[') ? ' The file looks like one JSON array: write one object per line instead, with no [ ] around them and no commas between.' : '';
+        const array = records === 1 && text.trimStart().startsWith('[') ? ' The file looks like one JSON array: write one object per line instead, with no [ ] around them and no commas between.' : '';
         yield { line, problem: `Not valid JSON: ${problem}. Each line must be one JSON object.${array}`, text };
         continue;
-      } finally {
-        first = false;
       }
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) yield { line, problem: 'Not a JSON object: each line must be one object, such as {"id": 1}.', text };
       else yield { line, record: pick(parsed as Record<string, unknown>, false), text };
@@ -188,8 +188,6 @@ export function placesText(places: Place[]): string {
   return [...byFile].map(([file, at]) => (at.length === 1 ? `${file}:${at[0]!.line}` : `${file}, lines ${listed(at.map((p) => String(p.line)))}`)).join('; ');
 }
 
-/** "a", "a and b", "a, b and c". */
-export const listed = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 /** " First at a.csv:4." for a message, or "" when none was found. */
 export const atLines = (places: Place[]) => (places.length === 0 ? '' : ` First at ${placesText(places)}.`);

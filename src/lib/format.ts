@@ -104,6 +104,11 @@ export function formatDayRange(first: string, last: string): string {
   return longDate.formatRange(new Date(`${first}T00:00:00Z`), new Date(`${last}T00:00:00Z`));
 }
 
+const conjunction = new Intl.ListFormat('en-GB', { style: 'long', type: 'conjunction' });
+
+/** "a", "a and b", "a, b and c" (British: no comma before "and"). */
+export const listed = (items: string[]): string => conjunction.format(items);
+
 /** "1 row", "3,377 rows": a count of things in en-GB digits, the noun agreeing. */
 export function countOf(n: number, singular: string, plural = `${singular}s`): string {
   return `${count.format(n)} ${Math.abs(n) === 1 ? singular : plural}`;
