@@ -6,15 +6,17 @@
  * no delivery pattern).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { join, relative } from 'node:path';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { basename, join, relative } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { countOf, days, formatDay, formatDayRange, listed } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
 import { type Model, namesOf, type Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { closest, type LoadedModel } from './model.ts';
-import { atLines, locateRows, matchingRecords, type Place, placesText, readable, sourceRecords } from './source-rows.ts';
+import { atLines, locateRows, matchingRecords, type Place, placesText, readable, sourceRecords, textOf } from './source-rows.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -25,6 +27,8 @@ export interface SourceFile {
   bytes: number;
   sha256: string;
   delivered: string | null;
+  /** Where its text is read from when not the file itself: its UTF-8 copy, for a source with a csv.encoding (see utf8Copies). */
+  copy?: string;
 }
 
 type Check = Manifest['checks'][number];
@@ -122,8 +126,9 @@ export async function checkColumnTypes(db: DuckDBConnection, model: Model, where
 }
 
 /** Loads every file of a source into `src_<id>`; a file that does not parse names itself and the line. */
-export async function loadSource(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
-  const list = `[${files.map((f) => sqlString(join(root, f.file))).join(', ')}]`;
+export async function loadSource(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number, copies: string): Promise<void> {
+  await utf8Copies(root, source, files, copies, where, index);
+  const list = `[${files.map((f) => sqlString(textOf(root, f))).join(', ')}]`;
   // Each column under its name and its old names (a JSON record without one of them reads it as NULL, as a CSV file without it does).
   const types = source.columns.flatMap((c) => namesOf(c).map((name) => `${sqlString(name)}: ${sqlString(c.type)}`));
   const dialect = `header = true, delim = ${sqlString(source.csv?.delimiter ?? ',')}, quote = '"', escape = '"', strict_mode = true` +
@@ -135,9 +140,12 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
   const columns = source.columns.map((c) =>
     c.renamedFrom.length > 0 ? `coalesce(${namesOf(c).map(sqlIdentifier).join(', ')}) AS ${sqlIdentifier(c.name)}` : sqlIdentifier(c.name),
   );
-  const delivered = source.delivery
-    ? `regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 1) || '-' || regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 2)`
-    : 'NULL::VARCHAR';
+  const delivered = !source.delivery
+    ? 'NULL::VARCHAR'
+    : files.some((f) => f.copy)
+      ? // A copy's name is not the file's: each copy's month, as the file's name gave it.
+        `CASE filename ${files.map((f) => `WHEN ${sqlString(textOf(root, f))} THEN ${sqlString(String(f.delivered))}`).join(' ')} END`
+      : `regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 1) || '-' || regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 2)`;
   await checkFiles(root, source, files, where, index);
   if (source.format === 'json') await checkJsonKeys(db, root, source, files, where, index);
   // The row's UK date is computed as the rows stream in (its SQL may use the merged, renamed columns).
@@ -151,13 +159,81 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
       throw new ExportError(`${where('sources', ['sources', index, 'time', 'date'])}  sources[${index}].time.date: DuckDB could not compute "${source.time.date}".\n${indent(firstLines(error))}`);
     }
     const found = source.format === 'csv' ? await diagnoseCsv(db, root, source, files, dialect) : await diagnoseJson(db, root, source, files, /utf-8/i.test(message));
-    const location = found ? `${found.file}:${found.line}` : (sourceLocation(error, root) ?? source.files);
+    const location = found ? `${found.file}:${found.line}` : (sourceLocation(error, root, files) ?? source.files);
     const detail = found ? `  ${found.problem}\n  Line ${found.line} reads: ${found.text}` : indent(firstLines(error));
     // DuckDB's words for bytes that are not UTF-8 (CSV: "not utf-8 encoded"; JSON: "invalid UTF-8 encoding").
     const fix = /utf-8/i.test(detail)
-      ? `Save the file as UTF-8${source.format === 'csv' ? ' (in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252)' : ''}, or ask ${source.owner} for a UTF-8 extract.`
+      ? `Save the file as UTF-8${source.format === 'csv' ? ' (in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252)' : ''}, or ask ${source.owner} for a UTF-8 extract${source.format === 'csv' ? `; or, if it always comes so, set csv: { encoding: windows-1252 } on the source` : ''}.`
       : "Fix the file, or the source's columns if the extract changed shape.";
     throw new ExportError(`${location}: could not be read as source ${source.id} declares it (${where('sources', ['sources', index, 'columns'])}).\n${detail}\n${fix}`);
+  }
+}
+
+/** Byte-order marks, and the encoding each starts. */
+const BOMS: [number[], string][] = [
+  [[0xef, 0xbb, 0xbf], 'utf-8'],
+  [[0xff, 0xfe], 'utf-16le'],
+  [[0xfe, 0xff], 'utf-16be'],
+];
+
+/**
+ * For a source whose CSV files are not UTF-8 (csv.encoding; Excel's plain
+ * "CSV" is Windows-1252), writes each file's text as UTF-8 into `dir` and
+ * notes the copy on the file: DuckDB and csv-parse read the copies, and since
+ * every line stays a line, messages still name the file and its line. The
+ * checksums are of the files as delivered. A file in another encoding than
+ * the one declared is refused, as decoding it would garble its text ("£"
+ * written as UTF-8 reads as "Â£" in Windows-1252): one that starts with
+ * another encoding's byte-order mark, or, when UTF-8 is not declared, one
+ * whose bytes beyond ASCII all read as UTF-8 (text in Windows-1252 hardly ever does).
+ */
+async function utf8Copies(root: string, source: Source, files: SourceFile[], dir: string, where: LoadedModel['where'], index: number): Promise<void> {
+  const label = source.csv?.encoding;
+  if (!label) return;
+  const encoding = new TextDecoder(label).encoding;
+  if (encoding === 'utf-8') return;
+  const declared = `source ${source.id} declares csv.encoding ${label} (${where('sources', ['sources', index, 'csv', 'encoding'])})`;
+  mkdirSync(dir, { recursive: true });
+  for (const [i, entry] of files.entries()) {
+    const copy = join(dir, `${i}-${basename(entry.file)}`);
+    const decoder = new TextDecoder(encoding);
+    const utf8 = new TextDecoder('utf-8', { fatal: true });
+    let bom: string | undefined;
+    let ascii = true;
+    let readsAsUtf8 = true;
+    await pipeline(
+      createReadStream(join(root, entry.file), { highWaterMark: 1024 * 1024 }),
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          bom ??= BOMS.find(([bytes]) => bytes.every((b, j) => chunk[j] === b))?.[1] ?? '';
+          ascii &&= isAscii(chunk);
+          if (!ascii && readsAsUtf8) {
+            try {
+              utf8.decode(chunk, { stream: true });
+            } catch {
+              readsAsUtf8 = false;
+            }
+          }
+          yield decoder.decode(chunk, { stream: true });
+        }
+        yield decoder.decode();
+      },
+      createWriteStream(copy),
+    );
+    try {
+      utf8.decode();
+    } catch {
+      readsAsUtf8 = false;
+    }
+    const found = bom && bom !== encoding ? bom : !bom && !ascii && readsAsUtf8 ? 'utf-8' : null;
+    if (found) {
+      throw new ExportError(
+        `${entry.file}: the file is ${found.toUpperCase()} text${bom ? ' (it starts with its byte-order mark)' : ''}, but ${declared}: read as ${encoding}, its text would be garbled.\n` +
+          (found === 'utf-8' ? 'If the extract now comes as UTF-8, remove csv.encoding from the source' : `Set csv.encoding to ${found}`) +
+          `; if only this file differs, ask ${source.owner} for it in ${label}.`,
+      );
+    }
+    entry.copy = copy;
   }
 }
 
@@ -173,8 +249,9 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
  */
 async function checkFiles(root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
   const declared = `${source.id} (${where('sources', ['sources', index, 'files'])})`;
-  for (const { file } of files) {
-    const head = await readHead(join(root, file));
+  for (const entry of files) {
+    const { file } = entry;
+    const head = await readHead(textOf(root, entry));
     if (head.length === 0) {
       throw new ExportError(
         `${file}: the file is empty (0 bytes), so its extract probably failed. Source ${declared} reads it.\n` +
@@ -184,7 +261,8 @@ async function checkFiles(root: string, source: Source, files: SourceFile[], whe
     if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
       throw new ExportError(
         `${file}: the file is UTF-16 text (it starts with a UTF-16 byte-order mark), but source ${declared} is read as UTF-8.\n` +
-          `Save it as UTF-8 (in Excel: Save As "CSV UTF-8"), or ask ${source.owner} for a UTF-8 extract.`,
+          `Save it as UTF-8 (in Excel: Save As "CSV UTF-8"), or ask ${source.owner} for a UTF-8 extract` +
+          (source.format === 'csv' ? '; or, if it always comes so, set csv: { encoding: utf-16le } on the source (Excel\'s "Unicode text" also separates columns with tabs: delimiter: "\\t").' : '.'),
       );
     }
     if (source.format === 'json' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
@@ -198,7 +276,8 @@ async function checkFiles(root: string, source: Source, files: SourceFile[], whe
     if (source.format === 'csv' && header.includes('\uFFFD') && head.includes(0x0a)) {
       throw new ExportError(
         `${file}:1: the header is not UTF-8 text (shown as �): ${header.slice(0, 200)}\n` +
-          `Source ${declared} is read as UTF-8. Save the file as UTF-8 (in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252, where £ is not UTF-8).`,
+          `Source ${declared} is read as UTF-8. Save the file as UTF-8 (in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252, where £ is not UTF-8); ` +
+            'or, if it always comes so, set csv: { encoding: windows-1252 } on the source.',
       );
     }
     if (source.format === 'csv') checkHeader(source, file, header, where, index);
@@ -238,10 +317,11 @@ function checkHeader(source: Source, file: string, header: string, where: Loaded
  * read here is left to the load, which says where it breaks.
  */
 async function checkJsonKeys(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
-  for (const { file } of files) {
+  for (const entry of files) {
+    const { file } = entry;
     let keys: string[];
     try {
-      keys = (await queryRows(db, `SELECT DISTINCT unnest(json_keys(json)) AS k FROM read_ndjson_objects(${sqlString(join(root, file))}) ORDER BY k`)).map((r) => String(r.k));
+      keys = (await queryRows(db, `SELECT DISTINCT unnest(json_keys(json)) AS k FROM read_ndjson_objects(${sqlString(textOf(root, entry))}) ORDER BY k`)).map((r) => String(r.k));
     } catch {
       continue;
     }
@@ -274,12 +354,13 @@ function refuseMissing(source: Source, names: string[], where: LoadedModel['wher
  */
 async function diagnoseCsv(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], dialect: string) {
   const declared = new Map(source.columns.flatMap((c) => namesOf(c).map((name) => [name, c.type] as const)));
-  for (const { file } of files) {
-    const header = (await readFirstLine(join(root, file))).split(source.csv?.delimiter ?? ',').map(unquoted);
+  for (const entry of files) {
+    const { file } = entry;
+    const header = (await readFirstLine(textOf(root, entry))).split(source.csv?.delimiter ?? ',').map(unquoted);
     const columns = header.map((name) => `${sqlString(name)}: ${sqlString(declared.get(name) ?? 'VARCHAR')}`).join(', ');
     try {
       // Materialised, so every column is converted (a count alone would skip them).
-      await db.run(`CREATE OR REPLACE TEMP TABLE _diagnosis AS SELECT * FROM read_csv(${sqlString(join(root, file))}, ${dialect}, auto_detect = false, columns = {${columns}}, store_rejects = true)`);
+      await db.run(`CREATE OR REPLACE TEMP TABLE _diagnosis AS SELECT * FROM read_csv(${sqlString(textOf(root, entry))}, ${dialect}, auto_detect = false, columns = {${columns}}, store_rejects = true)`);
       const [reject] = await queryRows(db, 'SELECT line, error_message, csv_line FROM reject_errors ORDER BY line LIMIT 1');
       if (reject) return { file, line: Number(reject.line), problem: firstLines(String(reject.error_message), 2), text: String(reject.csv_line) };
     } catch (error) {
@@ -308,11 +389,12 @@ async function diagnoseCsv(db: DuckDBConnection, root: string, source: Source, f
 async function diagnoseJson(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], notUtf8Bytes: boolean) {
   const found = (file: string, line: number, problem: string, text: string) => ({ file, line, problem, text: text.length > 200 ? `${text.slice(0, 200)}…` : text });
   const castable = source.columns.map((c) => `(${sqlIdentifier(c.name)} IS NULL OR TRY_CAST(${sqlIdentifier(c.name)} AS ${c.type}) IS NOT NULL)`).join(' AND ');
-  for (const { file } of files) {
+  for (const entry of files) {
+    const { file } = entry;
     let notObject: { line: number; problem: string; text: string } | undefined;
     // Lines up to the first that is not an object (or, when DuckDB refused bytes that are not UTF-8, the first
     // with a �, which is then such a byte rather than the character itself): one that does not cast comes before it.
-    const lines = sourceRecords(join(root, file), source);
+    const lines = sourceRecords(textOf(root, entry), source);
     const records = readable(notUtf8Bytes ? notUtf8(lines) : lines, (problem) => (notObject = problem));
     const [bad] = await matchingRecords(db, source, records, `NOT (${castable})`, { limit: 1 });
     for (const column of bad ? source.columns : []) {
@@ -360,9 +442,9 @@ const firstLine = (head: Buffer) => (head.toString('utf8').split(/\r?\n/)[0] ?? 
 
 const readFirstLine = async (path: string) => firstLine(await readHead(path));
 
-/** The file a DuckDB reader error names, relative to the project, with its line when given. */
-export function sourceLocation(error: unknown, root: string): string | null {
-  const message = String((error as Error).message ?? error);
+/** The file a DuckDB reader error names (for a UTF-8 copy among `files`, the file it copies), relative to the project, with its line when given. */
+export function sourceLocation(error: unknown, root: string, files: SourceFile[] = []): string | null {
+  const message = files.reduce((text, f) => (f.copy ? text.replaceAll(f.copy, join(root, f.file)) : text), String((error as Error).message ?? error));
   // A quoted path may hold spaces; an unquoted one starts after a space, a quote or a bracket (all of it, first folder included).
   const file = /file[: ]+"([^"]+\.(?:csv|jsonl?))"/i.exec(message)?.[1] ?? /(?:^|[\s'(])(\/[^\s"']+\.(?:csv|jsonl?))/.exec(message)?.[1];
   if (!file) return null;

@@ -184,7 +184,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
     const hashing = [...files.values()].flat().some((f) => f.sha256 === '') ? checksumFiles(root, [...files.values()].flat(), stopHashing.signal) : Promise.resolve();
     hashing.catch(() => {}); // awaited below; a failed load stops it
     for (const [index, source] of model.sources.entries()) {
-      await loadSource(db, root, source, files.get(source.id)!, loaded.where, index);
+      await loadSource(db, root, source, files.get(source.id)!, loaded.where, index, join(scratch, 'utf8', source.id));
       timing(`load ${source.id}`);
     }
     await hashing;

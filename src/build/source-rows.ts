@@ -26,6 +26,9 @@ import { namesOf, type Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import type { SourceFile } from './export-sources.ts';
 
+/** Where a source file's UTF-8 text is read from: the file, or its UTF-8 copy (a source with a csv.encoding). */
+export const textOf = (root: string, file: SourceFile) => file.copy ?? join(root, file.file);
+
 /** A record's declared columns as the file wrote them: text, or null when absent or empty. */
 export type RawRecord = Record<string, string | null>;
 
@@ -42,9 +45,10 @@ const BATCH = 50_000;
 export async function locateRows(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: string, limit = 3): Promise<Place[]> {
   const found: Place[] = [];
   try {
-    for (const { file, delivered } of files) {
+    for (const entry of files) {
+      const { file, delivered } = entry;
       // The load read every line, so every line is a record here.
-      const records = readable(sourceRecords(join(root, file), source));
+      const records = readable(sourceRecords(textOf(root, entry), source));
       for (const { line } of await matchingRecords(db, source, records, where, { typed: { delivered }, limit: limit - found.length })) found.push({ file, line });
       if (found.length >= limit) break;
     }

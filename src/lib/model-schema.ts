@@ -9,6 +9,16 @@ const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'an id is lower-case letters, d
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month is written YYYY-MM, for example 2027-03');
 const text = z.string().min(1);
 
+/** Whether `label` names an encoding TextDecoder can read (the WHATWG names: windows-1252, utf-16le, iso-8859-15…). */
+function knownEncoding(label: string): boolean {
+  try {
+    new TextDecoder(label);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A metric's SQL must follow from its period's rows alone: the export
  * computes long histories in parts, and takes the values of periods whose
@@ -60,7 +70,14 @@ export const sourceSchema = z.strictObject({
   consumers: z.array(text).min(1),
   files: text,
   format: z.enum(['csv', 'json']),
-  csv: z.strictObject({ delimiter: z.string().length(1).optional(), dateFormat: text.optional() }).optional(),
+  csv: z
+    .strictObject({
+      delimiter: z.string().length(1).optional(),
+      dateFormat: text.optional(),
+      /** The files' text encoding when not UTF-8 (a name TextDecoder knows): windows-1252 for Excel's plain "CSV", utf-16le for its "Unicode text". */
+      encoding: text.refine(knownEncoding, 'not a text encoding this export knows: give one such as windows-1252 (what Excel saves as plain "CSV" in the UK) or utf-16le (its "Unicode text")').optional(),
+    })
+    .optional(),
   delivery: z
     .strictObject({
       pattern: text,

@@ -162,19 +162,46 @@ describe('bad input', () => {
     // Plain "CSV" from Excel is Windows-1252: "£" is the byte A3, not UTF-8.
     const ansi = await failure(withFile('finance/weekly-report.csv', Buffer.from(`${finance}\n`, 'latin1')));
     expect(ansi).toMatch(/^.*finance\/weekly-report\.csv:1: the header is not UTF-8 text \(shown as �\): FY,Week,Business Line,Revenue \(�\),Costs \(�\)\n/);
-    expect(ansi).toMatch(/Source finance_weekly \(data\/model\/sources\.yaml:\d+\) is read as UTF-8\. Save the file as UTF-8 \(in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252, where £ is not UTF-8\)\.$/);
+    expect(ansi).toMatch(/Source finance_weekly \(data\/model\/sources\.yaml:\d+\) is read as UTF-8\. Save the file as UTF-8 \(in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252, where £ is not UTF-8\); or, if it always comes so, set csv: \{ encoding: windows-1252 \} on the source\.$/);
     // "Unicode text" is UTF-16.
     const utf16 = await failure(withFile('finance/weekly-report.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${finance}\n`, 'utf16le')])));
     expect(utf16).toMatch(/^.*finance\/weekly-report\.csv: the file is UTF-16 text \(it starts with a UTF-16 byte-order mark\), but source finance_weekly \(data\/model\/sources\.yaml:\d+\) is read as UTF-8\.\n/);
+    expect(utf16).toMatch(/; or, if it always comes so, set csv: \{ encoding: utf-16le \} on the source \(Excel's "Unicode text" also separates columns with tabs: delimiter: "\\t"\)\.$/);
     // A byte that is not UTF-8 further down: the line, in CSV and in JSON Lines (where DuckDB's line is one too many).
     const casting = 'casting-events/file_month=2027-01/events_0.csv';
     const row = await failure(withFile(casting, Buffer.from(`${TINY[casting]!.replace('Scotland', 'Côte')}\n`, 'latin1')));
     expect(row).toMatch(/^.*casting-events\/file_month=2027-01\/events_0\.csv:4: could not be read as source casting_events declares it/);
-    expect(row).toMatch(/\nSave the file as UTF-8 \(in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252\), or ask Casting product team \(Aisha Khan\) for a UTF-8 extract\.$/);
+    expect(row).toMatch(/\nSave the file as UTF-8 \(in Excel: Save As "CSV UTF-8"; plain "CSV" is Windows-1252\), or ask Casting product team \(Aisha Khan\) for a UTF-8 extract; or, if it always comes so, set csv: \{ encoding: windows-1252 \} on the source\.$/);
     const tickets = await failure(withFile('support/tickets.jsonl', Buffer.from(`${TINY['support/tickets.jsonl']!.replace('"Bookings"', '"Réservations"')}\n`, 'latin1')));
     expect(tickets).toMatch(/^.*support\/tickets\.jsonl:4: could not be read as source support_tickets declares it/);
     expect(tickets).toContain('Not UTF-8 text: the bytes shown as � are not UTF-8.\n  Line 4 reads: {"ticket":"T4"');
     expect(tickets).toMatch(/\nSave the file as UTF-8, or ask Customer service \(Lena Novak\) for a UTF-8 extract\.$/);
+  });
+
+  it('a file in another encoding than its source declares: refused before it is read, naming the file and where the encoding is declared', async () => {
+    const modelDir = modelWith('sources.yaml', (text) => text.replace('    files: finance/weekly-report.csv\n    format: csv\n', '$&    csv: { encoding: windows-1252 }\n'));
+    const finance = TINY['finance/weekly-report.csv']!;
+    // Saved as UTF-8 after all: read as Windows-1252, "£" would be "Â£" (and the header would miss its columns).
+    const utf8 = await failure(withFile('finance/weekly-report.csv', finance), modelDir);
+    expect(utf8).toMatch(/^.*finance\/weekly-report\.csv: the file is UTF-8 text, but source finance_weekly declares csv\.encoding windows-1252 \(.*sources\.yaml:\d+\): read as windows-1252, its text would be garbled\.\n/);
+    expect(lineOf(modelDir, 'sources.yaml', utf8)).toBe('    csv: { encoding: windows-1252 }');
+    expect(utf8).toMatch(/\nIf the extract now comes as UTF-8, remove csv\.encoding from the source; if only this file differs, ask Finance \(Grace Obi, FP&A\) for it in windows-1252\.$/);
+    // A byte-order mark says which encoding the file is in.
+    const utf16 = await failure(withFile('finance/weekly-report.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${finance}\n`, 'utf16le')])), modelDir);
+    expect(utf16).toMatch(/^.*finance\/weekly-report\.csv: the file is UTF-16LE text \(it starts with its byte-order mark\), but source finance_weekly declares csv\.encoding windows-1252 .*\nSet csv\.encoding to utf-16le;/);
+  });
+
+  it('a file in a declared encoding: a bad row, or a row failing a check, is named by the file as delivered and its line', async () => {
+    const modelDir = modelWith('sources.yaml', (text) => text.replace('    files: finance/weekly-report.csv\n    format: csv\n', '$&    csv: { encoding: windows-1252 }\n'));
+    const windows1252 = (text: string) => Buffer.from(`${text}\n`, 'latin1'); // the same bytes for "£"
+    const finance = TINY['finance/weekly-report.csv']!;
+    const bad = await failure(withFile('finance/weekly-report.csv', windows1252(finance.replace('FY2026,41,PROD,0,0', 'FY2026,41,PROD,£0,0'))), modelDir);
+    expect(bad).toMatch(/^(\.\.\/)*[^\n]*plotline-sources-\w+\/finance\/weekly-report\.csv:5: could not be read as source finance_weekly declares it/);
+    expect(bad).toContain('Could not convert string "£0" to \'DOUBLE\'');
+    expect(bad).toContain('Line 5 reads: FY2026,41,PROD,£0,0');
+    // Week 41's Production row sent twice, with different revenue: the check reads the file again to say where.
+    const twice = await failure(withFile('finance/weekly-report.csv', windows1252(`${finance}\nFY2026,41,PROD,5,0`)), modelDir);
+    expect(twice).toMatch(/finance_weekly: 1 row shares its FY, Week, Business Line with another row but differs from it; .*[^/]+\/plotline-sources-\w+\/finance\/weekly-report\.csv, lines 5 and 6\./);
   });
 
   it('a JSON Lines file with a byte-order mark, or written as one JSON array: says which, instead of blaming an invisible character', async () => {

@@ -125,6 +125,20 @@ describe('model errors', () => {
     expect(message).toBe(`${at('cumulative: true')}  sources[3].delivery.cumulative: only a source read from its latest delivery (use: latest) can be a cumulative dump; every delivery of this one is read.`);
   });
 
+  it('an encoding no one knows: refused at its line, with the names of the ones Excel writes', () => {
+    const { message, at } = failure('sources.yaml', (t) => t.replace('    files: finance/weekly-report.csv\n    format: csv\n', '$&    csv: { encoding: ansi }\n'));
+    expect(message).toBe(
+      `${at('encoding: ansi')}  sources[2].csv.encoding: not a text encoding this export knows: give one such as windows-1252 (what Excel saves as plain "CSV" in the UK) or utf-16le (its "Unicode text").`,
+    );
+  });
+
+  it('csv options on a JSON Lines source: refused, as they would be ignored', () => {
+    const { message, at } = failure('sources.yaml', (t) => t.replace('    format: json\n', '$&    csv: { encoding: windows-1252 }\n'));
+    expect(message).toBe(
+      `${at('csv: { encoding: windows-1252 }')}  sources[4].csv: csv options are for a CSV source; support_tickets is json (JSON Lines is UTF-8 text, one object a line). Remove them, or set format: csv.`,
+    );
+  });
+
   it('a metric grain the calendar does not have: one message at the calendar, naming the metrics', () => {
     const { message, at } = failure('calendar.yaml', (t) => t.replace('  - id: week\n    label: ISO week (Monday to Sunday)\n', ''));
     expect(message).toMatch(new RegExp(`^${escape(at('- id: month'))} {2}grains: no week grain, but metrics in data/model/metrics\\.yaml use it: bookings, active_users, .*\\. Add it here, or take week out of those metrics' grains\\.$`));

@@ -3,6 +3,7 @@
  * worked out by hand from the rows there.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -157,6 +158,42 @@ describe('the export on a tiny hand-made company', () => {
     expect(savedValue('revenue', 'month', 'All', '2027-01-01')).toBeCloseTo(((700 + 1400) * 3) / 7 + 350, 9);
     // The mark is not read as part of "FY", the first column's name: every row has its fiscal year, so a date.
     expect(saved!.manifest.checks.find((c) => c.name === 'dates are present' && c.source === 'finance_weekly')?.status).toBe('pass');
+  });
+
+  it('reads files in the encoding their source declares (Excel\'s plain "CSV" is Windows-1252, its "Unicode text" UTF-16) as it reads UTF-8', async () => {
+    const modelDir = modelWith('sources.yaml', (text) =>
+      text
+        .replace('    files: finance/weekly-report.csv\n    format: csv\n', '$&    csv: { encoding: windows-1252 }\n')
+        .replace('{ name: Revenue (£), type: DOUBLE', '{ name: Revenue – net (£), type: DOUBLE')
+        .replace('    files: crm/subscriptions_*.csv\n    format: csv\n', '$&    csv: { encoding: utf-16le }\n'),
+    );
+    const facts = join(modelDir, 'facts.yaml');
+    writeFileSync(facts, readFileSync(facts, 'utf8').replace('"Revenue (£)" / 7', '"Revenue – net (£)" / 7'));
+    // Windows-1252 writes "–" as the byte 96 and "£" as A3: neither is UTF-8, and 96 is not Latin-1's "–" either.
+    const windows1252 = (text: string) => Buffer.from([...text].map((c) => (c === '–' ? 0x96 : c === '£' ? 0xa3 : c.charCodeAt(0))));
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${text}\n`, 'utf16le')]);
+    const files = {
+      ...TINY,
+      'finance/weekly-report.csv': windows1252(`${TINY['finance/weekly-report.csv']!.replace('Revenue (£)', 'Revenue – net (£)')}\n`),
+      'crm/subscriptions_2026-12.csv': utf16(TINY['crm/subscriptions_2026-12.csv']!),
+      'crm/subscriptions_2027-01.csv': utf16(TINY['crm/subscriptions_2027-01.csv']!),
+    };
+    const [result] = await exportSnapshots({
+      root: ROOT, sourcesDir: writeSources(files), snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-snapshots-')), modelDir,
+      cacheDir: scratchCache(), period: '2027-01', effects: quietEffects(),
+    });
+    const { value: readValue } = await valuesOf(result!);
+    // As above: FY2026 w40 (28 Dec–3 Jan) is 4/7 December, 3/7 January; w41 is all January.
+    expect(readValue('revenue', 'month', 'Casting', '2026-12-01')).toBeCloseTo((700 * 4) / 7, 9);
+    expect(readValue('revenue', 'month', 'All', '2027-01-01')).toBeCloseTo(((700 + 1400) * 3) / 7 + 350, 9);
+    // Each dump keeps its delivery month, so January is read from January's (S1 £45 and S3 £240 live at the end; S2 ended on the 20th).
+    expect(readValue('mrr', 'month', 'All', '2027-01-01')).toBe(45 + 240);
+    expect(readValue('live_subscriptions', 'month', 'All', '2027-01-01')).toBe(2);
+    // The manifest lists the files as delivered, and their checksums are of those bytes.
+    const finance = result!.manifest.sources.find((s) => s.id === 'finance_weekly')!.files[0]!;
+    expect(finance.file).toMatch(/finance\/weekly-report\.csv$/);
+    expect(finance.sha256).toBe(createHash('sha256').update(files['finance/weekly-report.csv']).digest('hex'));
+    expect(result!.manifest.sources.find((s) => s.id === 'crm_subscriptions')!.files.map((f) => f.delivered)).toEqual(['2026-12', '2027-01']);
   });
 
   it('treats a ticket resolved after the snapshot ends as still open', () => {
