@@ -16,7 +16,7 @@ import type { Manifest } from '../lib/manifest.ts';
 import { type Model, namesOf, type Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import { closest, type LoadedModel } from './model.ts';
-import { atLines, locateRows, matchingRecords, type Place, placesText, readable, sourceRecords, textOf } from './source-rows.ts';
+import { atLines, locateRows, matchingRecords, parquetColumns, parquetSchema, type Place, placesText, readable, readParquet, sourceRecords, textOf } from './source-rows.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';
@@ -125,7 +125,7 @@ export async function checkColumnTypes(db: DuckDBConnection, model: Model, where
   }
 }
 
-/** Loads every file of a source into `src_<id>`; a file that does not parse names itself and the line. */
+/** Loads every file of a source into `src_<id>`; a file that does not parse names itself and the line (for Parquet, the row). */
 export async function loadSource(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number, copies: string): Promise<void> {
   await utf8Copies(root, source, files, copies, where, index);
   const list = `[${files.map((f) => sqlString(textOf(root, f))).join(', ')}]`;
@@ -136,18 +136,22 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
   const reader =
     source.format === 'csv'
       ? `read_csv(${list}, ${dialect}, union_by_name = true, filename = true, types = {${types.join(', ')}})`
-      : `read_json(${list}, format = 'newline_delimited', filename = true, columns = {${types.join(', ')}})`;
-  const columns = source.columns.map((c) =>
-    c.renamedFrom.length > 0 ? `coalesce(${namesOf(c).map(sqlIdentifier).join(', ')}) AS ${sqlIdentifier(c.name)}` : sqlIdentifier(c.name),
-  );
+      : source.format === 'json'
+        ? `read_json(${list}, format = 'newline_delimited', filename = true, columns = {${types.join(', ')}})`
+        : readParquet(files.map((f) => textOf(root, f)), 'union_by_name = true, filename = true');
+  await checkFiles(root, source, files, where, index);
+  if (source.format === 'json') await checkJsonKeys(db, root, source, files, where, index);
+  if (source.format === 'parquet') await checkParquetColumns(db, root, source, files, where, index);
+  const columns =
+    source.format === 'parquet'
+      ? await parquetColumns(db, source, files.map((f) => textOf(root, f)))
+      : source.columns.map((c) => (c.renamedFrom.length > 0 ? `coalesce(${namesOf(c).map(sqlIdentifier).join(', ')}) AS ${sqlIdentifier(c.name)}` : sqlIdentifier(c.name)));
   const delivered = !source.delivery
     ? 'NULL::VARCHAR'
     : files.some((f) => f.copy)
       ? // A copy's name is not the file's: each copy's month, as the file's name gave it.
         `CASE filename ${files.map((f) => `WHEN ${sqlString(textOf(root, f))} THEN ${sqlString(String(f.delivered))}`).join(' ')} END`
       : `regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 1) || '-' || regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 2)`;
-  await checkFiles(root, source, files, where, index);
-  if (source.format === 'json') await checkJsonKeys(db, root, source, files, where, index);
   // The row's UK date is computed as the rows stream in (its SQL may use the merged, renamed columns).
   const load = `CREATE OR REPLACE TABLE ${tableOf(source)} AS
       SELECT *, ${source.time.date} AS _date FROM (SELECT ${columns.join(', ')}, ${delivered} AS _delivered FROM ${reader})`;
@@ -155,6 +159,9 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
     await db.run(load);
   } catch (error) {
     const message = String((error as Error).message ?? error);
+    // A Parquet value that does not cast to its column's declared type: the file, the row and the value.
+    const badValue = source.format === 'parquet' ? await diagnoseParquet(db, root, source, files) : null;
+    if (badValue) throw new ExportError(`${badValue}\nFix the file, or the column's type (${where('sources', ['sources', index, 'columns'])}) if the extract changed.`);
     if (/Binder Error|Catalog Error|Conversion Error.*(timezone|date)/i.test(message) && !/read_csv|read_json|CSV|JSON/.test(message)) {
       throw new ExportError(`${where('sources', ['sources', index, 'time', 'date'])}  sources[${index}].time.date: DuckDB could not compute "${source.time.date}".\n${indent(firstLines(error))}`);
     }
@@ -334,16 +341,55 @@ async function checkJsonKeys(db: DuckDBConnection, root: string, source: Source,
   }
 }
 
+/**
+ * The same for Parquet: each file is one DuckDB reads, and has every declared
+ * column (or an old name), of a type that can be cast to the declared one
+ * (a value that does not cast is found when loading, with its row; see
+ * diagnoseParquet). Parquet files carry their own column types, so the load
+ * casts each column to its declared type.
+ */
+async function checkParquetColumns(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number): Promise<void> {
+  for (const entry of files) {
+    const { file } = entry;
+    let columns: { name: string; type: string }[];
+    try {
+      columns = await parquetSchema(db, [textOf(root, entry)]);
+    } catch (error) {
+      throw new ExportError(
+        `${file}: not a Parquet file DuckDB can read (${firstLines(error, 1).replace(/^[\w ]+ Error: /, '').replace(` '${textOf(root, entry)}'`, '')}). Source ${source.id} (${where('sources', ['sources', index, 'format'])}) reads its files as Parquet.\n` +
+          `Ask ${source.owner} for it again (a copy cut short, or a file of another format under a .parquet name), or move it out of the folder.`,
+      );
+    }
+    refuseMissing(source, columns.map((c) => c.name), where, index, {
+      at: file,
+      shown: `Its columns: ${columns.map((c) => `${c.name} (${c.type})`).join(', ').slice(0, 300)}`,
+      fix: 'Fix the file',
+    });
+    for (const [j, column] of source.columns.entries()) {
+      for (const found of columns.filter((c) => namesOf(column).some((n) => n.toLowerCase() === c.name.toLowerCase()))) {
+        try {
+          await db.run(`SELECT TRY_CAST(NULL::${found.type} AS ${column.type})`);
+        } catch {
+          throw new ExportError(
+            `${file}: column ${found.name} is ${found.type}, which cannot be read as ${column.type}, the type source ${source.id} declares for ${column.name} (${where('sources', ['sources', index, 'columns', j, 'type'])}).\n` +
+              `Fix the file, or the column's type if the extract changed.`,
+          );
+        }
+      }
+    }
+  }
+}
+
 /** Refuses a file without some declared column; `fix` says what to do (and, unless `renamed` is false, that a renamed column goes under renamedFrom). */
 function refuseMissing(source: Source, names: string[], where: LoadedModel['where'], index: number, { at, shown, fix, renamed = true }: { at: string; shown: string; fix: string; renamed?: boolean }): void {
   const lower = new Set(names.map((n) => n.toLowerCase()));
   const missing = source.columns.filter((c) => !namesOf(c).some((name) => lower.has(name.toLowerCase())));
   if (missing.length === 0) return;
   const described = missing.map((c) => `"${c.name}"${c.renamedFrom.length > 0 ? ` (or its old name ${c.renamedFrom.map((n) => `"${n}"`).join(', ')})` : ''}`);
-  const what = source.format === 'csv' ? 'no column' : 'no record has';
+  const what = source.format === 'json' ? 'no record has' : 'no column';
   throw new ExportError(
     `${at}: ${what} ${described.join(', ')}, which source ${source.id} declares (${where('sources', ['sources', index, 'columns'])}). ${shown}\n` +
-      (renamed ? `${fix}; or, if the ${source.format === 'csv' ? 'column' : 'key'} was renamed, list its old name under renamedFrom.` : `${fix}.`),
+      (renamed ? `${fix}; or, if the ${source.format === 'json' ? 'key' : 'column'} was renamed, list its old name under renamedFrom.` : `${fix}.`),
   );
 }
 
@@ -372,6 +418,35 @@ async function diagnoseCsv(db: DuckDBConnection, root: string, source: Source, f
         problem: problem.slice(0, 2).join('\n  ').replace(/^\w+ Error: /, ''),
         text: /Original Line: (.*)/.exec(message)?.[1] ?? '(not shown by DuckDB)',
       };
+    }
+  }
+  return null;
+}
+
+/**
+ * Finds the first value of a Parquet source that does not cast to its
+ * column's declared type (the file, its row counting from 1, and the value),
+ * for a load that failed; null when every value casts.
+ */
+async function diagnoseParquet(db: DuckDBConnection, root: string, source: Source, files: SourceFile[]): Promise<string | null> {
+  const paths = files.map((f) => textOf(root, f));
+  const present = new Set((await parquetSchema(db, paths)).map((c) => c.name.toLowerCase()));
+  for (const column of source.columns) {
+    for (const name of namesOf(column).filter((n) => present.has(n.toLowerCase()))) {
+      const [bad] = await queryRows(
+        db,
+        `SELECT filename, file_row_number + 1 AS row, ${sqlIdentifier(name)}::VARCHAR AS value FROM ${readParquet(paths, 'union_by_name = true, filename = true, file_row_number = true')}
+         WHERE ${sqlIdentifier(name)} IS NOT NULL AND TRY_CAST(${sqlIdentifier(name)} AS ${column.type}) IS NULL ORDER BY filename, row LIMIT 1`,
+      );
+      if (!bad) continue;
+      const file = files.find((f) => textOf(root, f) === String(bad.filename))?.file ?? String(bad.filename);
+      let problem = '';
+      try {
+        await db.run(`SELECT CAST(${sqlString(String(bad.value))} AS ${column.type})`);
+      } catch (error) {
+        problem = `: ${firstLines(error, 1).replace(/^\w+ Error: /, '')}`;
+      }
+      return `${file}, row ${Number(bad.row)}: could not be read as source ${source.id} declares it.\n  ${name} is ${JSON.stringify(String(bad.value).slice(0, 200))}, which is not a ${column.type}${problem}`;
     }
   }
   return null;

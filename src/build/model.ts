@@ -191,7 +191,7 @@ function checkReferences(model: Model, where: LoadedModel['where']): string[] {
       if (!columns.includes(key)) say('sources', ['sources', i, 'primaryKey', j], `unknown column "${key}". A key is made of the source's columns: ${columns.join(', ')}.`);
     });
     if (source.csv && source.format !== 'csv') {
-      say('sources', ['sources', i, 'csv'], `csv options are for a CSV source; ${source.id} is ${source.format} (JSON Lines is UTF-8 text, one object a line). Remove them, or set format: csv.`);
+      say('sources', ['sources', i, 'csv'], `csv options are for a CSV source; ${source.id} is ${source.format === 'json' ? 'JSON Lines (UTF-8 text, one object a line)' : 'Parquet'}. Remove them, or set format: csv.`);
     }
     if (source.delivery?.cumulative && source.delivery.use !== 'latest') {
       say('sources', ['sources', i, 'delivery', 'cumulative'], 'only a source read from its latest delivery (use: latest) can be a cumulative dump; every delivery of this one is read.');

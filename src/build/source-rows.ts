@@ -29,6 +29,28 @@ import type { SourceFile } from './export-sources.ts';
 /** Where a source file's UTF-8 text is read from: the file, or its UTF-8 copy (a source with a csv.encoding). */
 export const textOf = (root: string, file: SourceFile) => file.copy ?? join(root, file.file);
 
+/** DuckDB's reader over Parquet files, by the files' own columns (none made up from folder names such as file_month=2027-01). */
+export const readParquet = (paths: string[], options = '') => `read_parquet([${paths.map(sqlString).join(', ')}], hive_partitioning = false${options ? `, ${options}` : ''})`;
+
+/** The columns of Parquet files (of any of them), with their types; throws when one is not a Parquet file DuckDB can read. */
+export async function parquetSchema(db: DuckDBConnection, paths: string[]): Promise<{ name: string; type: string }[]> {
+  return (await queryRows(db, `DESCRIBE SELECT * FROM ${readParquet(paths, 'union_by_name = true')}`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+}
+
+/**
+ * The select list that reads a source's declared columns from Parquet files
+ * (`paths`): each under its name, from its name or an old name the files
+ * have (renamed columns merged), cast to its declared type.
+ */
+export async function parquetColumns(db: DuckDBConnection, source: Source, paths: string[]): Promise<string[]> {
+  const present = new Set((await parquetSchema(db, paths)).map((c) => c.name.toLowerCase()));
+  return source.columns.map((c) => {
+    const casts = namesOf(c).filter((n) => present.has(n.toLowerCase())).map((n) => `CAST(${sqlIdentifier(n)} AS ${c.type})`);
+    const value = casts.length === 0 ? `NULL::${c.type}` : casts.length === 1 ? casts[0]! : `coalesce(${casts.join(', ')})`;
+    return `${value} AS ${sqlIdentifier(c.name)}`;
+  });
+}
+
 /** A record's declared columns as the file wrote them: text, or null when absent or empty. */
 export type RawRecord = Record<string, string | null>;
 
@@ -47,6 +69,16 @@ export async function locateRows(db: DuckDBConnection, root: string, source: Sou
   try {
     for (const entry of files) {
       const { file, delivered } = entry;
+      if (source.format === 'parquet') {
+        // Rows of a Parquet file are found by DuckDB itself, counted from 1 in the file.
+        const path = textOf(root, entry);
+        const rows = `SELECT file_row_number + 1 AS _row, ${(await parquetColumns(db, source, [path])).join(', ')}, ${delivered === null ? 'NULL::VARCHAR' : sqlString(delivered)} AS _delivered
+                      FROM ${readParquet([path], 'file_row_number = true')}`;
+        const matching = await queryRows(db, `SELECT _row FROM (SELECT *, ${source.time.date} AS _date FROM (${rows})) WHERE ${where} ORDER BY _row LIMIT ${limit - found.length}`);
+        for (const { _row } of matching) found.push({ file, line: Number(_row), row: true });
+        if (found.length >= limit) break;
+        continue;
+      }
       // The load read every line, so every line is a record here.
       const records = readable(sourceRecords(textOf(root, entry), source));
       for (const { line } of await matchingRecords(db, source, records, where, { typed: { delivered }, limit: limit - found.length })) found.push({ file, line });
@@ -183,13 +215,21 @@ export async function* sourceRecords(path: string, source: Source): AsyncGenerat
 
 export interface Place {
   file: string;
+  /** The line, or with `row` the row of a Parquet file (from 1). */
   line: number;
+  row?: boolean;
 }
 
 /** "a.csv:4" for one line, "a.csv, lines 4 and 9; b.csv:2" for more: each file named once, in order. */
 export function placesText(places: Place[]): string {
   const byFile = Map.groupBy(places, (p) => p.file);
-  return [...byFile].map(([file, at]) => (at.length === 1 ? `${file}:${at[0]!.line}` : `${file}, lines ${listed(at.map((p) => String(p.line)))}`)).join('; ');
+  return [...byFile]
+    .map(([file, at]) => {
+      const numbers = listed(at.map((p) => String(p.line)));
+      if (at[0]!.row) return `${file}, ${at.length === 1 ? 'row' : 'rows'} ${numbers}`;
+      return at.length === 1 ? `${file}:${at[0]!.line}` : `${file}, lines ${numbers}`;
+    })
+    .join('; ');
 }
 
 

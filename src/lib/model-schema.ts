@@ -69,7 +69,7 @@ export const sourceSchema = z.strictObject({
   cadence: text,
   consumers: z.array(text).min(1),
   files: text,
-  format: z.enum(['csv', 'json']),
+  format: z.enum(['csv', 'json', 'parquet']),
   csv: z
     .strictObject({
       delimiter: z.string().length(1).optional(),

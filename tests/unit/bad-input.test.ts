@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/build/duckdb.ts';
 import { exportSnapshots } from '../../src/build/export.ts';
 import { sourceLocation } from '../../src/build/export-sources.ts';
 import { modelWith, quietEffects, ROOT, scratchCache, TINY, writeSources } from './tiny-company.ts';
@@ -202,6 +203,53 @@ describe('bad input', () => {
     // Week 41's Production row sent twice, with different revenue: the check reads the file again to say where.
     const twice = await failure(withFile('finance/weekly-report.csv', windows1252(`${finance}\nFY2026,41,PROD,5,0`)), modelDir);
     expect(twice).toMatch(/finance_weekly: 1 row shares its FY, Week, Business Line with another row but differs from it; .*[^/]+\/plotline-sources-\w+\/finance\/weekly-report\.csv, lines 5 and 6\./);
+  });
+
+  describe('a source delivered as Parquet', () => {
+    const dec = 'casting-events/file_month=2026-12/events_0.csv';
+    const jan = 'casting-events/file_month=2027-01/events_0.csv';
+    const modelDir = modelWith('sources.yaml', (text) => text.replace('files: casting-events/*/*.csv\n    format: csv', 'files: casting-events/*/*.parquet\n    format: parquet'));
+    /** The tiny company with the Casting portal's months as Parquet: `select` over January's CSV text (`text`), or bytes as they are. */
+    async function withParquet(january: { text?: string; select?: string } | Buffer): Promise<Record<string, string | Buffer>> {
+      const db = await openDatabase();
+      const parquet = async (text: string, select = '*') => {
+        const dir = mkdtempSync(join(tmpdir(), 'plotline-parquet-'));
+        writeFileSync(join(dir, 'in.csv'), `${text}\n`);
+        await db.run(`COPY (SELECT ${select} FROM read_csv('${join(dir, 'in.csv')}', header = true, all_varchar = true)) TO '${join(dir, 'out.parquet')}' (FORMAT parquet)`);
+        return readFileSync(join(dir, 'out.parquet'));
+      };
+      const files: Record<string, string | Buffer> = { ...TINY };
+      delete files[dec];
+      delete files[jan];
+      files[dec.replace('.csv', '.parquet')] = await parquet(TINY[dec]!);
+      files[jan.replace('.csv', '.parquet')] = Buffer.isBuffer(january) ? january : await parquet(january.text ?? TINY[jan]!, january.select);
+      db.closeSync();
+      return files;
+    }
+    const janParquet = /^.*casting-events\/file_month=2027-01\/events_0\.parquet/;
+
+    it('a file that is not Parquet, or lacks a column: names the file, what it holds, and what to do', async () => {
+      const notParquet = await failure(await withParquet(Buffer.from(`${TINY[jan]}\n`)), modelDir);
+      expect(notParquet).toMatch(new RegExp(`${janParquet.source}: not a Parquet file DuckDB can read \\(No magic bytes found at end of file\\)\\. Source casting_events \\(.*sources\\.yaml:\\d+\\) reads its files as Parquet\\.\\n`));
+      expect(notParquet).toMatch(/\nAsk Casting product team \(Aisha Khan\) for it again \(a copy cut short, or a file of another format under a \.parquet name\), or move it out of the folder\.$/);
+      const noRegion = await failure(await withParquet({ select: 'event_id, user_ref, event_type, occurred_at_utc' }), modelDir);
+      expect(noRegion).toMatch(new RegExp(`${janParquet.source}: no column "region", which source casting_events declares \\(.*\\)\\. Its columns: event_id \\(VARCHAR\\), user_ref \\(VARCHAR\\), event_type \\(VARCHAR\\), occurred_at_utc \\(VARCHAR\\)\\n`));
+    });
+
+    it('a value that is not of its declared type: names the file, the row and the value', async () => {
+      // January's third row (c7) with a time that is not one.
+      const message = await failure(await withParquet({ text: TINY[jan]!.replace('2027-01-05T08:00:00Z', 'yesterday') }), modelDir);
+      expect(message).toMatch(new RegExp(`${janParquet.source}, row 3: could not be read as source casting_events declares it\\.\\n  occurred_at_utc is "yesterday", which is not a TIMESTAMPTZ: `));
+      expect(message).toMatch(/\nFix the file, or the column's type \(.*sources\.yaml:\d+\) if the extract changed\.$/);
+    });
+
+    it('rows failing a check: named by their file and rows', async () => {
+      // c5 sent again in January with other values; c8's id left empty.
+      const conflict = await failure(await withParquet({ text: `${TINY[jan]}\nc5,CU-9,login,2027-01-09T00:00:00Z,Wales` }), modelDir);
+      expect(conflict).toMatch(/For example event_id "c5": .*casting-events\/file_month=2027-01\/events_0\.parquet, rows 1 and 6\.$/);
+      const empty = await failure(await withParquet({ text: TINY[jan]!.replace('c8,', ',') }), modelDir);
+      expect(empty).toMatch(/1 row has an empty event_id; the extract must identify every row\. First at .*casting-events\/file_month=2027-01\/events_0\.parquet, row 4\./);
+    });
   });
 
   it('a JSON Lines file with a byte-order mark, or written as one JSON array: says which, instead of blaming an invisible character', async () => {

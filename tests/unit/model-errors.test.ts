@@ -135,7 +135,7 @@ describe('model errors', () => {
   it('csv options on a JSON Lines source: refused, as they would be ignored', () => {
     const { message, at } = failure('sources.yaml', (t) => t.replace('    format: json\n', '$&    csv: { encoding: windows-1252 }\n'));
     expect(message).toBe(
-      `${at('csv: { encoding: windows-1252 }')}  sources[4].csv: csv options are for a CSV source; support_tickets is json (JSON Lines is UTF-8 text, one object a line). Remove them, or set format: csv.`,
+      `${at('csv: { encoding: windows-1252 }')}  sources[4].csv: csv options are for a CSV source; support_tickets is JSON Lines (UTF-8 text, one object a line). Remove them, or set format: csv.`,
     );
   });
 

@@ -196,6 +196,32 @@ describe('the export on a tiny hand-made company', () => {
     expect(result!.manifest.sources.find((s) => s.id === 'crm_subscriptions')!.files.map((f) => f.delivered)).toEqual(['2026-12', '2027-01']);
   });
 
+  it('reads a source delivered as Parquet (typed columns, renamed across files) as it reads the same rows in CSV', async () => {
+    const modelDir = modelWith('sources.yaml', (text) => text.replace('files: casting-events/*/*.csv\n    format: csv', 'files: casting-events/*/*.parquet\n    format: parquet'));
+    const sourcesDir = writeSources();
+    // The Casting portal's months as Parquet: December's "timestamp" with its zone, January's occurred_at_utc without one (read as UTC).
+    const db = await openDatabase();
+    for (const [month, time] of [['2026-12', 'timestamp::TIMESTAMPTZ AS timestamp'], ['2027-01', 'occurred_at_utc::TIMESTAMPTZ::TIMESTAMP AS occurred_at_utc']]) {
+      const csv = join(sourcesDir, `casting-events/file_month=${month}/events_0.csv`);
+      await db.run(`COPY (SELECT event_id, user_ref, event_type, ${time}, region FROM read_csv('${csv}', header = true, all_varchar = true)) TO '${csv.replace('.csv', '.parquet')}' (FORMAT parquet)`);
+      rmSync(csv);
+    }
+    db.closeSync();
+    const [parquet] = await exportSnapshots({ root: ROOT, sourcesDir, snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-snapshots-')), modelDir, cacheDir: scratchCache(), period: '2027-01', effects: quietEffects() });
+    const { value: parquetValue, rows: parquetRows } = await valuesOf(parquet!);
+    // As above, by hand: December's Casting users CU-1 and CU-2 (CU-2's late row, delivered in January, included); January's five people.
+    expect(parquetValue('active_users', 'month', 'Casting', '2026-12-01')).toBe(2);
+    expect(parquetValue('active_users', 'month', 'All', '2027-01-01')).toBe(5);
+    // 23:30 UTC on 31 December is still December in London (GMT): CU-1's booking.
+    expect(parquetValue('bookings', 'month', 'Casting', '2026-12-01')).toBe(1);
+    const sorted = (list: Record<string, unknown>[]) => list.map((r) => JSON.stringify(r)).sort();
+    expect(sorted(parquetRows)).toEqual(sorted(rows));
+    expect(parquet!.manifest.sources.find((s) => s.id === 'casting_events')!.files.map((f) => [f.file.replace(/^.*casting-events\//, ''), f.delivered])).toEqual([
+      ['file_month=2026-12/events_0.parquet', '2026-12'],
+      ['file_month=2027-01/events_0.parquet', '2027-01'],
+    ]);
+  });
+
   it('treats a ticket resolved after the snapshot ends as still open', () => {
     // January: T2 10 h, T4 30 h, T3 resolved in February (open as of 31 January).
     expect(value('tickets_opened', 'month', 'All', '2027-01-01')).toBe(3);
