@@ -265,6 +265,8 @@ async function checkFiles(root: string, source: Source, files: SourceFile[], whe
           `Ask ${source.owner} for it again, or move it out of the folder if it was delivered by mistake.`,
       );
     }
+    // A Parquet file's bytes are not text: whether DuckDB can read it is checked next (checkParquetColumns).
+    if (source.format === 'parquet') continue;
     if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
       throw new ExportError(
         `${file}: the file is UTF-16 text (it starts with a UTF-16 byte-order mark), but source ${declared} is read as UTF-8.\n` +

@@ -26,7 +26,7 @@ import { namesOf, type Source } from '../lib/model-schema.ts';
 import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
 import type { SourceFile } from './export-sources.ts';
 
-/** Where a source file's UTF-8 text is read from: the file, or its UTF-8 copy (a source with a csv.encoding). */
+/** Where a source file is read from: the file itself, or for a source with a csv.encoding its UTF-8 copy. */
 export const textOf = (root: string, file: SourceFile) => file.copy ?? join(root, file.file);
 
 /** DuckDB's reader over Parquet files, by the files' own columns (none made up from folder names such as file_month=2027-01). */
