@@ -125,6 +125,9 @@ export async function checkColumnTypes(db: DuckDBConnection, model: Model, where
   }
 }
 
+/** The column DuckDB's readers add with each row's file: not "filename", which an extract may have (an attachment's, say). */
+const FILE = "'_source_file'";
+
 /** Loads every file of a source into `src_<id>`; a file that does not parse names itself and the line (for Parquet, the row). */
 export async function loadSource(db: DuckDBConnection, root: string, source: Source, files: SourceFile[], where: LoadedModel['where'], index: number, copies: string): Promise<void> {
   await utf8Copies(root, source, files, copies, where, index);
@@ -135,10 +138,10 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
     (source.csv?.dateFormat ? `, dateformat = ${sqlString(source.csv.dateFormat)}` : '');
   const reader =
     source.format === 'csv'
-      ? `read_csv(${list}, ${dialect}, union_by_name = true, filename = true, types = {${types.join(', ')}})`
+      ? `read_csv(${list}, ${dialect}, union_by_name = true, filename = ${FILE}, types = {${types.join(', ')}})`
       : source.format === 'json'
-        ? `read_json(${list}, format = 'newline_delimited', filename = true, columns = {${types.join(', ')}})`
-        : readParquet(files.map((f) => textOf(root, f)), 'union_by_name = true, filename = true');
+        ? `read_json(${list}, format = 'newline_delimited', filename = ${FILE}, columns = {${types.join(', ')}})`
+        : readParquet(files.map((f) => textOf(root, f)), `union_by_name = true, filename = ${FILE}`);
   await checkFiles(root, source, files, where, index);
   if (source.format === 'json') await checkJsonKeys(db, root, source, files, where, index);
   if (source.format === 'parquet') await checkParquetColumns(db, root, source, files, where, index);
@@ -150,8 +153,8 @@ export async function loadSource(db: DuckDBConnection, root: string, source: Sou
     ? 'NULL::VARCHAR'
     : files.some((f) => f.copy)
       ? // A copy's name is not the file's: each copy's month, as the file's name gave it.
-        `CASE filename ${files.map((f) => `WHEN ${sqlString(textOf(root, f))} THEN ${sqlString(String(f.delivered))}`).join(' ')} END`
-      : `regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 1) || '-' || regexp_extract(filename, ${sqlString(source.delivery.pattern)}, 2)`;
+        `CASE _source_file ${files.map((f) => `WHEN ${sqlString(textOf(root, f))} THEN ${sqlString(String(f.delivered))}`).join(' ')} END`
+      : `regexp_extract(_source_file, ${sqlString(source.delivery.pattern)}, 1) || '-' || regexp_extract(_source_file, ${sqlString(source.delivery.pattern)}, 2)`;
   // The row's UK date is computed as the rows stream in (its SQL may use the merged, renamed columns).
   const load = `CREATE OR REPLACE TABLE ${tableOf(source)} AS
       SELECT *, ${source.time.date} AS _date FROM (SELECT ${columns.join(', ')}, ${delivered} AS _delivered FROM ${reader})`;
@@ -437,11 +440,11 @@ async function diagnoseParquet(db: DuckDBConnection, root: string, source: Sourc
     for (const name of namesOf(column).filter((n) => present.has(n.toLowerCase()))) {
       const [bad] = await queryRows(
         db,
-        `SELECT filename, file_row_number + 1 AS row, ${sqlIdentifier(name)}::VARCHAR AS value FROM ${readParquet(paths, 'union_by_name = true, filename = true, file_row_number = true')}
-         WHERE ${sqlIdentifier(name)} IS NOT NULL AND TRY_CAST(${sqlIdentifier(name)} AS ${column.type}) IS NULL ORDER BY filename, row LIMIT 1`,
+        `SELECT _source_file, file_row_number + 1 AS row, ${sqlIdentifier(name)}::VARCHAR AS value FROM ${readParquet(paths, `union_by_name = true, filename = ${FILE}, file_row_number = true`)}
+         WHERE ${sqlIdentifier(name)} IS NOT NULL AND TRY_CAST(${sqlIdentifier(name)} AS ${column.type}) IS NULL ORDER BY _source_file, row LIMIT 1`,
       );
       if (!bad) continue;
-      const file = files.find((f) => textOf(root, f) === String(bad.filename))?.file ?? String(bad.filename);
+      const file = files.find((f) => textOf(root, f) === String(bad._source_file))?.file ?? String(bad._source_file);
       let problem = '';
       try {
         await db.run(`SELECT CAST(${sqlString(String(bad.value))} AS ${column.type})`);

@@ -160,6 +160,20 @@ describe('the export on a tiny hand-made company', () => {
     expect(saved!.manifest.checks.find((c) => c.name === 'dates are present' && c.source === 'finance_weekly')?.status).toBe('pass');
   });
 
+  it('reads an extract with a column of its own called "filename" (the name DuckDB gives the file a row came from) as it reads one without', async () => {
+    const january = 'casting-events/file_month=2027-01/events_0.csv';
+    const withAttachment = TINY[january]!.split('\n').map((line, i) => `${line},${i === 0 ? 'filename' : 'photo.jpg'}`).join('\n');
+    const [extra] = await exportSnapshots({
+      root: ROOT, sourcesDir: writeSources({ ...TINY, [january]: withAttachment }), snapshotsDir: mkdtempSync(join(tmpdir(), 'plotline-snapshots-')),
+      cacheDir: scratchCache(), period: '2027-01', effects: quietEffects(),
+    });
+    const { value: extraValue, rows: extraRows } = await valuesOf(extra!);
+    // As above: January's five people, with the file's rows still counted in the month it was delivered.
+    expect(extraValue('active_users', 'month', 'All', '2027-01-01')).toBe(5);
+    const sorted = (list: Record<string, unknown>[]) => list.map((r) => JSON.stringify(r)).sort();
+    expect(sorted(extraRows)).toEqual(sorted(rows));
+  });
+
   it('reads files in the encoding their source declares (Excel\'s plain "CSV" is Windows-1252, its "Unicode text" UTF-16) as it reads UTF-8', async () => {
     const modelDir = modelWith('sources.yaml', (text) =>
       text
