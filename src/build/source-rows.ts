@@ -37,15 +37,21 @@ export async function parquetSchema(db: DuckDBConnection, paths: string[]): Prom
   return (await queryRows(db, `DESCRIBE SELECT * FROM ${readParquet(paths, 'union_by_name = true')}`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
 }
 
+/** Each declared column's names (its own, then its old ones) that Parquet files at `paths` have; names match ignoring case, as DuckDB's do. */
+export async function parquetNames(db: DuckDBConnection, source: Source, paths: string[]): Promise<Map<Source['columns'][number], string[]>> {
+  const present = new Set((await parquetSchema(db, paths)).map((c) => c.name.toLowerCase()));
+  return new Map(source.columns.map((c) => [c, namesOf(c).filter((n) => present.has(n.toLowerCase()))]));
+}
+
 /**
  * The select list that reads a source's declared columns from Parquet files
  * (`paths`): each under its name, from its name or an old name the files
  * have (renamed columns merged), cast to its declared type.
  */
 export async function parquetColumns(db: DuckDBConnection, source: Source, paths: string[]): Promise<string[]> {
-  const present = new Set((await parquetSchema(db, paths)).map((c) => c.name.toLowerCase()));
+  const names = await parquetNames(db, source, paths);
   return source.columns.map((c) => {
-    const casts = namesOf(c).filter((n) => present.has(n.toLowerCase())).map((n) => `CAST(${sqlIdentifier(n)} AS ${c.type})`);
+    const casts = names.get(c)!.map((n) => `CAST(${sqlIdentifier(n)} AS ${c.type})`);
     const value = casts.length === 0 ? `NULL::${c.type}` : casts.length === 1 ? casts[0]! : `coalesce(${casts.join(', ')})`;
     return `${value} AS ${sqlIdentifier(c.name)}`;
   });

@@ -19,6 +19,13 @@ function knownEncoding(label: string): boolean {
   }
 }
 
+/** The encoding a CSV source's files are in when it is not UTF-8, by its standard name (latin1 is read as windows-1252); null for UTF-8. */
+export function textEncoding(source: { csv?: { encoding?: string } }): string | null {
+  const label = source.csv?.encoding;
+  const encoding = label ? new TextDecoder(label).encoding : 'utf-8';
+  return encoding === 'utf-8' ? null : encoding;
+}
+
 /**
  * A metric's SQL must follow from its period's rows alone: the export
  * computes long histories in parts, and takes the values of periods whose
