@@ -3,15 +3,15 @@ import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import { defineConfig } from 'astro/config';
 import remarkGfm from 'remark-gfm';
-import { deckFiles } from './src/build/deck-files.ts';
-import { devReload } from './src/build/dev-reload.ts';
-import { precompress } from './src/build/precompress.ts';
-import { rehypeTables } from './src/build/rehype-tables.ts';
-import { remarkExamples } from './src/build/remark-examples.ts';
-import { remarkSlides } from './src/build/remark-slides.ts';
-import { remarkStoryIndex } from './src/build/remark-story-index.ts';
-import { searchIndex } from './src/build/search-index.ts';
-import { unpublished } from './src/build/unpublished.ts';
+import { deckFiles } from './src/astro/deck-files.ts';
+import { devReload } from './src/astro/dev-reload.ts';
+import { precompress } from './src/astro/precompress.ts';
+import { rehypeTables } from './src/astro/rehype-tables.ts';
+import { remarkExamples } from './src/astro/remark-examples.ts';
+import { remarkSlides } from './src/astro/remark-slides.ts';
+import { remarkStoryIndex } from './src/astro/remark-story-index.ts';
+import { searchIndex } from './src/astro/search-index.ts';
+import { unpublished } from './src/astro/unpublished.ts';
 
 /**
  * The site can live under any path of an internal server, e.g. /insights/.

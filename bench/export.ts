@@ -19,10 +19,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCommandLine } from '../src/build/cli.ts';
-import { openDatabase, queryRows } from '../src/build/duckdb.ts';
-import { MEMORY_LIMIT } from '../src/build/export.ts';
-import { PART_ROWS } from '../src/build/export-metrics.ts';
+import { parseCommandLine } from '../src/node/cli.ts';
+import { openDatabase, queryRows } from '../src/node/duckdb.ts';
+import { MEMORY_LIMIT } from '../src/export/export-snapshots.ts';
+import { PART_ROWS } from '../src/export/metrics.ts';
 import { folderBytes, mb, ROOT } from './lib.ts';
 
 const { values } = parseCommandLine(

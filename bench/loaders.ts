@@ -13,8 +13,8 @@ import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { build } from 'vite';
-import { openDatabase, queryRows } from '../src/build/duckdb.ts';
-import { parseCommandLine } from '../src/build/cli.ts';
+import { openDatabase, queryRows } from '../src/node/duckdb.ts';
+import { parseCommandLine } from '../src/node/cli.ts';
 import { kb, launch, mb, median, ms, ROOT, serve } from './lib.ts';
 
 parseCommandLine(

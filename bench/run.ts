@@ -8,7 +8,7 @@
  *   and warm (later changes on the same page). Median of 5.
  */
 import { join } from 'node:path';
-import { parseCommandLine } from '../src/build/cli.ts';
+import { parseCommandLine } from '../src/node/cli.ts';
 import { folderBytes, kb, launch, mb, median, ms, ROOT, serve, timed } from './lib.ts';
 
 parseCommandLine(

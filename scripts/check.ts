@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { getViteConfig } from 'astro/config';
 import { createServer } from 'vite';
-import { parseCommandLine } from '../src/build/cli.ts';
+import { parseCommandLine } from '../src/node/cli.ts';
 
 const { values, positionals } = parseCommandLine(
   `npm run check [-- --strict] [--dir DIR] [name …]
@@ -27,7 +27,7 @@ const config = await getViteConfig({ logLevel: 'error', server: { middlewareMode
 const vite = await createServer({ ...config, configFile: false });
 let failed = false;
 try {
-  const { checkStories } = (await vite.ssrLoadModule('/src/build/check-stories.ts')) as typeof import('../src/build/check-stories.ts');
+  const { checkStories } = (await vite.ssrLoadModule('/src/site/check-stories.ts')) as typeof import('../src/site/check-stories.ts');
   const { checked, problems } = await checkStories(process.cwd(), values.dir ? resolve(values.dir) : undefined, positionals.length > 0 ? positionals : undefined);
   for (const problem of problems) console.error(`✗ ${problem.message}`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -2,15 +2,15 @@
  * npm run demo-data [-- --scale N] [--out DIR] [--if-missing]
  *
  * Writes the demo company's raw extracts to data/sources/ (see
- * src/build/demo/generate.ts). Same output on every run. Scale 1 is about a
+ * src/demo/generate.ts). Same output on every run. Scale 1 is about a
  * million event rows; larger scales are for benchmarks (write them elsewhere
  * with --out; data/sources/ is not committed).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCommandLine } from '../src/build/cli.ts';
-import { generateDemoData } from '../src/build/demo/generate.ts';
+import { parseCommandLine } from '../src/node/cli.ts';
+import { generateDemoData } from '../src/demo/generate.ts';
 
 const { values } = parseCommandLine(
   `npm run demo-data [-- --scale N] [--out DIR] [--if-missing]

@@ -3,15 +3,15 @@
  *
  * Turns the extracts in data/sources/ into monthly Parquet snapshots under
  * public/data/snapshots/ using the model in data/model/ (see
- * src/build/export.ts). Without --period it makes sure the latest complete
+ * src/export/export-snapshots.ts). Without --period it makes sure the latest complete
  * month and the two before it have snapshots. --part-rows sets how many fact
  * rows are computed in one go (for tuning; see historyRanges).
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCommandLine } from '../src/build/cli.ts';
-import { ExportError, exportSnapshots } from '../src/build/export.ts';
-import { ModelError } from '../src/build/model.ts';
+import { parseCommandLine } from '../src/node/cli.ts';
+import { ExportError, exportSnapshots } from '../src/export/export-snapshots.ts';
+import { ModelError } from '../src/node/load-model.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseCommandLine(

@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatPeriod } from '../src/lib/format.ts';
-import { parseCommandLine } from '../src/build/cli.ts';
-import { loadModel } from '../src/build/model.ts';
+import { parseCommandLine } from '../src/node/cli.ts';
+import { loadModel } from '../src/node/load-model.ts';
 
 const { values, positionals } = parseCommandLine(
   `npm run new -- "Title" [--period YYYY-MM] [--author "Name"] [--dir DIR]

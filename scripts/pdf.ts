@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import sirv from 'sirv';
-import { parseCommandLine } from '../src/build/cli.ts';
+import { parseCommandLine } from '../src/node/cli.ts';
 
 const { positionals, values } = parseCommandLine(
   `npm run pdf -- <slug> [--article] [--out FILE] [--dist DIR]

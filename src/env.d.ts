@@ -3,7 +3,7 @@
 declare namespace App {
   interface Locals {
     /** Set by a story page while it renders; the components in its MDX read it. */
-    story?: import('./build/story-context.ts').StoryContext;
+    story?: import('./site/story-context.ts').StoryContext;
     /** Set by the presentation page: Slide and Notes render for the deck, charts at slide size. */
     deck?: boolean;
   }

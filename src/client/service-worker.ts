@@ -1,7 +1,7 @@
 /**
  * The site's service worker, registered by presentation pages (over HTTP
  * only) so a deck keeps working with the network cut. The build
- * (src/build/deck-files.ts) bundles this file to `<base>sw.js` and puts in
+ * (src/astro/deck-files.ts) bundles this file to `<base>sw.js` and puts in
  * front of it the list of what a deck needs: every presentation page, the
  * hashed build assets (styles, scripts, the DuckDB-WASM runtime and its
  * worker), the snapshot Parquet the decks' charts read, and the icon.

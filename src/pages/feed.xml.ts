@@ -5,7 +5,7 @@
  */
 import rss from '@astrojs/rss';
 import type { APIContext } from 'astro';
-import { siteStories } from '../build/site-stories.ts';
+import { siteStories } from '../site/site-stories.ts';
 import { links } from '../lib/links.ts';
 
 export async function GET(context: APIContext) {

@@ -7,9 +7,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/build/duckdb.ts';
-import { exportSnapshots } from '../../src/build/export.ts';
-import { sourceLocation } from '../../src/build/export-sources.ts';
+import { openDatabase } from '../../src/node/duckdb.ts';
+import { exportSnapshots } from '../../src/export/export-snapshots.ts';
+import { sourceLocation } from '../../src/export/sources/sources.ts';
 import { modelWith, quietEffects, ROOT, scratchCache, TINY, writeSources } from './tiny-company.ts';
 
 let snapshotsDir: string;

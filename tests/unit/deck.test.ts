@@ -7,8 +7,8 @@
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import type { RootContent } from 'mdast';
 import { describe, expect, it } from 'vitest';
-import { relativeUrls } from '../../src/build/deck-files.ts';
-import { groupSlides } from '../../src/build/remark-slides.ts';
+import { relativeUrls } from '../../src/astro/deck-files.ts';
+import { groupSlides } from '../../src/astro/remark-slides.ts';
 import { actionFor } from '../../src/client/deck/keys.ts';
 import { formatElapsed } from '../../src/client/deck/presenter.ts';
 

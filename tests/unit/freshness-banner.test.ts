@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { siteModel } from '../../src/build/site-model.ts';
+import { siteModel } from '../../src/site/site-model.ts';
 
 let container: AstroContainer;
 let Banner: Parameters<AstroContainer['renderToString']>[0];

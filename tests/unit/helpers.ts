@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDemoData } from '../../src/build/demo/generate.ts';
-import { exportSnapshots, type ExportResult } from '../../src/build/export.ts';
+import { generateDemoData } from '../../src/demo/generate.ts';
+import { exportSnapshots, type ExportResult } from '../../src/export/export-snapshots.ts';
 import { quietEffects, ROOT, scratchCache } from './tiny-company.ts';
 
 export interface DemoSnapshot {

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { exportSnapshots } from '../../src/build/export.ts';
-import type { StoryContext } from '../../src/build/story-context.ts';
+import { exportSnapshots } from '../../src/export/export-snapshots.ts';
+import type { StoryContext } from '../../src/site/story-context.ts';
 import { quietEffects, ROOT, scratchCache, writeSources } from './tiny-company.ts';
 
 type Component = Parameters<AstroContainer['renderToString']>[0];

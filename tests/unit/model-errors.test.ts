@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel } from '../../src/build/model.ts';
+import { loadModel } from '../../src/node/load-model.ts';
 import { modelWith, ROOT } from './tiny-company.ts';
 
 /** Loads the model with `file` edited; returns the error message and where things are in the edited file. */

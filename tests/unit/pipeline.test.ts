@@ -8,12 +8,12 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, queryRows } from '../../src/build/duckdb.ts';
-import { type ExportResult, exportSnapshots } from '../../src/build/export.ts';
+import { openDatabase, queryRows } from '../../src/node/duckdb.ts';
+import { type ExportResult, exportSnapshots } from '../../src/export/export-snapshots.ts';
 import type { Manifest } from '../../src/lib/manifest.ts';
-import { fiscalWeekStartSql } from '../../src/build/calendar.ts';
-import { historyRanges } from '../../src/build/export-metrics.ts';
-import { removeUnpublished } from '../../src/build/unpublished.ts';
+import { fiscalWeekStartSql } from '../../src/export/calendar-sql.ts';
+import { historyRanges } from '../../src/export/metrics.ts';
+import { removeUnpublished } from '../../src/astro/unpublished.ts';
 import { modelWith, quietEffects, ROOT, scratchCache, TINY, writeSources } from './tiny-company.ts';
 
 type Values = (metric: string, grain: string, line: string, start: string, dimension?: [string, string]) => number | undefined;
@@ -702,7 +702,7 @@ describe('an export stopped part-way', () => {
     const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-stopped-'));
     // A host program with its own Ctrl-C handler runs the export of the demo company.
     const host = `
-      import { exportSnapshots } from ${JSON.stringify(join(ROOT, 'src/build/export.ts'))};
+      import { exportSnapshots } from ${JSON.stringify(join(ROOT, 'src/export/export-snapshots.ts'))};
       let heard = 0;
       process.on('SIGINT', () => heard++);
       const results = await exportSnapshots({ root: ${JSON.stringify(ROOT)}, sourcesDir: ${JSON.stringify(join(ROOT, 'data/sources'))},

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, queryRows } from '../../src/build/duckdb.ts';
-import { loadModel } from '../../src/build/model.ts';
+import { openDatabase, queryRows } from '../../src/node/duckdb.ts';
+import { loadModel } from '../../src/node/load-model.ts';
 import { type DemoSnapshot, demoSnapshot } from './helpers.ts';
 import { ROOT } from './tiny-company.ts';
 

@@ -12,8 +12,8 @@ import {
   metricTree,
   movementSince,
   readingMinutes,
-} from '../../src/build/site-data.ts';
-import { indented, topDown, wrapLabel } from '../../src/build/tree-layout.ts';
+} from '../../src/site/site-data.ts';
+import { indented, topDown, wrapLabel } from '../../src/site/tree-layout.ts';
 import type { Manifest } from '../../src/lib/manifest.ts';
 import type { Metric, Model } from '../../src/lib/model-schema.ts';
 

@@ -5,8 +5,8 @@
  * with summer time in either hemisphere, half-hour offsets and none.
  */
 import { describe, expect, it } from 'vitest';
-import { openDatabase, queryRows, sqlString } from '../../src/build/duckdb.ts';
-import { localDateMacroSql } from '../../src/build/time-zone.ts';
+import { openDatabase, queryRows, sqlString } from '../../src/node/duckdb.ts';
+import { localDateMacroSql } from '../../src/export/time-zone.ts';
 
 describe('local_date without ICU per row', () => {
   for (const zone of ['Europe/London', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'Australia/Lord_Howe']) {

@@ -7,7 +7,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ExportEffects } from '../../src/build/export.ts';
+import type { ExportEffects } from '../../src/export/export-snapshots.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
 

@@ -25,7 +25,7 @@ export function registerOffline(base: string): void {
 
 /**
  * The page's module scripts (live re-query) arrive as `type="plotline/module"`
- * (see src/build/deck-files.ts) so that file:// pages do not try them; over
+ * (see src/astro/deck-files.ts) so that file:// pages do not try them; over
  * HTTP they load here, in page order.
  */
 export function loadModules(): void {

@@ -1,6 +1,6 @@
 /**
  * Site search on /search/: Pagefind's index (written after the build by
- * src/build/search-index.ts) queried in the browser. Pagefind's script and
+ * src/astro/search-index.ts) queried in the browser. Pagefind's script and
  * its WebAssembly come from the site itself, under the base path, so search
  * works offline on an internal server and under a 'self'-only CSP.
  */

@@ -49,7 +49,7 @@ async function bundleServiceWorker(): Promise<string> {
   });
   const outputs = Array.isArray(result) ? result : [result];
   const chunk = outputs.flatMap((o) => ('output' in o ? o.output : [])).find((c) => c.type === 'chunk');
-  if (!chunk || chunk.type !== 'chunk') throw new Error('src/build/deck-files.ts  Bundling the service worker produced no script.');
+  if (!chunk || chunk.type !== 'chunk') throw new Error('src/astro/deck-files.ts  Bundling the service worker produced no script.');
   return chunk.code;
 }
 

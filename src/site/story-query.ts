@@ -14,10 +14,10 @@ import type { Metric } from '../lib/model-schema.ts';
 import { links } from '../lib/links.ts';
 import { metricQuery, type MetricRequest, type PivotSpec, pivotQuery } from '../lib/query.ts';
 import { bindParameters } from '../lib/sql-params.ts';
-import type { Row } from './duckdb.ts';
+import type { Row } from '../node/duckdb.ts';
 import { findMetric, siteModel } from './site-model.ts';
 import { inStory, type StoryContext } from './story-context.ts';
-import { querySnapshot, readManifest, tablesUsed } from './story-data.ts';
+import { querySnapshot, readManifest, tablesUsed } from './snapshots.ts';
 
 export interface LiveQuery {
   /** SQL with `$name` parameters. */

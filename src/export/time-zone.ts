@@ -14,7 +14,7 @@
  * bucket, use ICU as before.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows, sqlString } from './duckdb.ts';
+import { queryRows, sqlString } from '../node/duckdb.ts';
 
 const FIRST = Date.UTC(1970, 0, 1) * 1000;
 const LAST = Date.UTC(2100, 0, 1) * 1000;

@@ -20,8 +20,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { fiscalYearStartSql } from '../calendar.ts';
-import { openDatabase, sqlString } from '../duckdb.ts';
+import { fiscalYearStartSql } from '../export/calendar-sql.ts';
+import { openDatabase, sqlString } from '../node/duckdb.ts';
 
 export interface GenerateOptions {
   /** Folder the extracts are written to (data/sources). */

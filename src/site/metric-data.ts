@@ -7,7 +7,7 @@
  */
 import type { Metric } from '../lib/model-schema.ts';
 import { findMetric } from './site-model.ts';
-import { querySnapshot, readManifest } from './story-data.ts';
+import { querySnapshot, readManifest } from './snapshots.ts';
 
 export type Grain = 'month' | 'week';
 

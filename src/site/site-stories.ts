@@ -5,7 +5,7 @@
  */
 import { type CollectionEntry, getCollection, render } from 'astro:content';
 import { readingMinutes } from './site-data.ts';
-import { type StoryDecision, storyIndex } from './remark-story-index.ts';
+import { type StoryDecision, storyIndex } from '../astro/remark-story-index.ts';
 
 export interface SiteStory {
   entry: CollectionEntry<'stories'>;

@@ -19,9 +19,9 @@ import { countOf, formatDay, formatPeriod } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
 import { type DateRange, factQueries, type Grain, PERIOD_START } from '../lib/metric-sql.ts';
 import type { Fact, Metric, Model } from '../lib/model-schema.ts';
-import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
-import { ExportError, firstLines } from './export-sources.ts';
-import type { LoadedModel } from './model.ts';
+import { queryRows, sqlIdentifier, sqlString } from '../node/duckdb.ts';
+import { ExportError, firstLines } from './sources/sources.ts';
+import type { LoadedModel } from '../node/load-model.ts';
 
 type Check = Manifest['checks'][number];
 

@@ -21,10 +21,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { parse } from 'csv-parse';
-import { listed } from '../lib/format.ts';
-import { namesOf, type Source } from '../lib/model-schema.ts';
-import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
-import type { SourceFile } from './export-sources.ts';
+import { listed } from '../../lib/format.ts';
+import { namesOf, type Source } from '../../lib/model-schema.ts';
+import { queryRows, sqlIdentifier, sqlString } from '../../node/duckdb.ts';
+import type { SourceFile } from './sources.ts';
 
 /** Where a source file is read from: the file itself, or for a source with a csv.encoding its UTF-8 copy. */
 export const textOf = (root: string, file: SourceFile) => file.copy ?? join(root, file.file);

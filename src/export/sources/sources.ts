@@ -11,12 +11,12 @@ import { isAscii } from 'node:buffer';
 import { basename, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { countOf, days, formatDay, formatDayRange, listed } from '../lib/format.ts';
-import type { Manifest } from '../lib/manifest.ts';
-import { type Model, namesOf, type Source, textEncoding } from '../lib/model-schema.ts';
-import { queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
-import { closest, type LoadedModel } from './model.ts';
-import { atLines, locateRows, matchingRecords, parquetColumns, parquetNames, parquetSchema, type Place, placesText, readable, readParquet, sourceRecords, textOf } from './source-rows.ts';
+import { countOf, days, formatDay, formatDayRange, listed } from '../../lib/format.ts';
+import type { Manifest } from '../../lib/manifest.ts';
+import { type Model, namesOf, type Source, textEncoding } from '../../lib/model-schema.ts';
+import { queryRows, sqlIdentifier, sqlString } from '../../node/duckdb.ts';
+import { closest, type LoadedModel } from '../../node/load-model.ts';
+import { atLines, locateRows, matchingRecords, parquetColumns, parquetNames, parquetSchema, type Place, placesText, readable, readParquet, sourceRecords, textOf } from './locate-rows.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';

@@ -8,8 +8,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { AstroIntegration } from 'astro';
-import { resetSiteModel } from './site-model.ts';
-import { resetSnapshotCaches } from './story-data.ts';
+import { resetSiteModel } from '../site/site-model.ts';
+import { resetSnapshotCaches } from '../site/snapshots.ts';
 
 export function devReload(): AstroIntegration {
   return {

@@ -12,7 +12,7 @@ import type { Manifest } from '../lib/manifest.ts';
 import { latestSchema } from '../lib/manifest.ts';
 import type { Metric, Model, RELATIONS } from '../lib/model-schema.ts';
 import type { MetricPoint, MetricSummary } from './metric-data.ts';
-import { SNAPSHOTS_DIR } from './story-data.ts';
+import { SNAPSHOTS_DIR } from './snapshots.ts';
 
 export type Relation = (typeof RELATIONS)[number];
 

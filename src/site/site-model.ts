@@ -4,7 +4,7 @@
  * typo in a story names the metrics it could have meant.
  */
 import type { Metric, Model } from '../lib/model-schema.ts';
-import { loadModel } from './model.ts';
+import { loadModel } from '../node/load-model.ts';
 
 let cached: Model | undefined;
 

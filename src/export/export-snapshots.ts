@@ -33,15 +33,15 @@ import { formatDay } from '../lib/format.ts';
 import { type Manifest, manifestSchema, PERIOD } from '../lib/manifest.ts';
 import { factQueries } from '../lib/metric-sql.ts';
 import { MODEL_FILES, type Model } from '../lib/model-schema.ts';
-import { fiscalWeekStartSql } from './calendar.ts';
-import { openDatabase, queryRows, sqlIdentifier, sqlString } from './duckdb.ts';
-import { startRun } from './export-leftovers.ts';
-import { bindMetrics, buildFacts, checkMetrics, computeMetrics, factTable, fingerprintFacts, type Reuse } from './export-metrics.ts';
-import { checkColumnTypes, checkSource, checksumFiles, ExportError, firstLines, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './export-sources.ts';
-import { type LoadedModel, loadModel } from './model.ts';
+import { fiscalWeekStartSql } from './calendar-sql.ts';
+import { openDatabase, queryRows, sqlIdentifier, sqlString } from '../node/duckdb.ts';
+import { startRun } from './leftovers.ts';
+import { bindMetrics, buildFacts, checkMetrics, computeMetrics, factTable, fingerprintFacts, type Reuse } from './metrics.ts';
+import { checkColumnTypes, checkSource, checksumFiles, ExportError, firstLines, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './sources/sources.ts';
+import { type LoadedModel, loadModel } from '../node/load-model.ts';
 import { dayIn, localDateMacroSql } from './time-zone.ts';
 
-export { ExportError } from './export-sources.ts';
+export { ExportError } from './sources/sources.ts';
 
 /** DuckDB's memory limit unless PLOTLINE_EXPORT_MEMORY or the memoryLimit option says otherwise; it spills to disk beyond it. */
 export const MEMORY_LIMIT = '2GB';
