@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatPeriod } from '../src/lib/format.ts';
+import { MONTH } from '../src/lib/model-schema.ts';
 import { parseCommandLine } from '../src/node/cli.ts';
 import { loadModel } from '../src/node/load-model.ts';
 
@@ -34,7 +35,7 @@ if (!existsSync(latestFile)) {
 }
 const latest = (JSON.parse(readFileSync(latestFile, 'utf8')) as { snapshot?: string; id?: string; period?: string });
 const snapshot = values.period ?? latest.snapshot ?? latest.id ?? latest.period!;
-if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(snapshot) || !existsSync(join('public/data/snapshots', snapshot, 'manifest.json'))) {
+if (!MONTH.test(snapshot) || !existsSync(join('public/data/snapshots', snapshot, 'manifest.json'))) {
   console.error(`There is no snapshot ${snapshot} in public/data/snapshots/. Run \`npm run export -- --period ${snapshot}\` first.`);
   process.exit(1);
 }

@@ -6,8 +6,9 @@
 import { glob } from 'astro/loaders';
 import { defineCollection } from 'astro:content';
 import { z } from 'astro/zod';
+import { MONTH } from './lib/model-schema.ts';
 
-const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month written YYYY-MM, for example 2026-10');
+const period = z.string().regex(MONTH, 'a month written YYYY-MM, for example 2026-10');
 
 export const storySchema = z.object({
   title: z.string().min(1),

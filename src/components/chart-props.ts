@@ -1,7 +1,7 @@
 /** Props shared by the components that query a metric or SQL (charts and Table). */
 import type { ChartType } from '../lib/charts/chart.ts';
 import type { Unit } from '../lib/format.ts';
-import type { QueryGrain } from '../lib/query.ts';
+import type { Grain } from '../lib/model-schema.ts';
 
 /** Where the rows come from: a metric (the query is generated from the model) or raw SQL. */
 export interface QueryProps {
@@ -10,7 +10,7 @@ export interface QueryProps {
   /** With `metric`: split into series by "business_line" or one of the metric's dimensions. */
   by?: string;
   /** With `metric`: "month" (default) or "week". */
-  grain?: QueryGrain;
+  grain?: Grain;
   /** With `metric`: "All" (default), a business line, or "$input" to follow an input. */
   businessLine?: string;
   /** With `metric`: first and last period shown, YYYY-MM, or "$input_from" / "$input_to". */

@@ -21,7 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fiscalYearStartSql } from '../export/calendar-sql.ts';
-import { openDatabase, sqlString } from '../node/duckdb.ts';
+import { openDatabase } from '../node/duckdb.ts';
+import { sqlString } from '../lib/sql-quote.ts';
 
 export interface GenerateOptions {
   /** Folder the extracts are written to (data/sources). */

@@ -30,11 +30,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { dirname, join, relative, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatDay } from '../lib/format.ts';
-import { type Manifest, manifestSchema, PERIOD } from '../lib/manifest.ts';
+import { METRICS_FILE, METRICS_ORDER, METRICS_TABLE } from '../lib/snapshot-table.ts';
+import { type Manifest, manifestSchema } from '../lib/manifest.ts';
 import { factQueries } from '../lib/metric-sql.ts';
-import { MODEL_FILES, type Model } from '../lib/model-schema.ts';
+import { GRAINS, MODEL_FILES, type Model, MONTH } from '../lib/model-schema.ts';
 import { fiscalWeekStartSql } from './calendar-sql.ts';
-import { openDatabase, queryRows, sqlIdentifier, sqlString } from '../node/duckdb.ts';
+import { openDatabase, queryRows } from '../node/duckdb.ts';
+import { sqlIdentifier, sqlString } from '../lib/sql-quote.ts';
 import { startRun } from './leftovers.ts';
 import { bindMetrics, buildFacts, checkMetrics, computeMetrics, factTable, fingerprintFacts, type Reuse } from './metrics.ts';
 import { checkColumnTypes, checkSource, checksumFiles, ExportError, firstLines, loadSource, type SourceFile, sourceFiles, sourceTimeliness, tableOf } from './sources/sources.ts';
@@ -104,7 +106,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
   if (options.history !== undefined && !(Number.isInteger(options.history) && options.history > 0)) {
     throw new ExportError(`history must be a whole number of months above 0, not ${options.history}.`);
   }
-  if (options.period && !PERIOD.test(options.period)) throw new ExportError(`Period "${options.period}" is not a month. Give it as YYYY-MM, for example --period 2026-09.`);
+  if (options.period && !MONTH.test(options.period)) throw new ExportError(`Period "${options.period}" is not a month. Give it as YYYY-MM, for example --period 2026-09.`);
   const loaded = loadModel(root, options.modelDir);
   const { model } = loaded;
   // Today as the reporting calendar has it (rows are dated in its zone): 00:30 on 1 July in London is July there, though still June in UTC.
@@ -294,7 +296,7 @@ interface ExportState {
 function readState(file: string): ExportState | null {
   try {
     const state = JSON.parse(readFileSync(file, 'utf8')) as Partial<ExportState>;
-    const valid = state.version === STATE_VERSION && typeof state.inputs === 'string' && Array.isArray(state.periods) && state.periods.every((p) => typeof p === 'string' && PERIOD.test(p));
+    const valid = state.version === STATE_VERSION && typeof state.inputs === 'string' && Array.isArray(state.periods) && state.periods.every((p) => typeof p === 'string' && MONTH.test(p));
     return valid ? { version: STATE_VERSION, inputs: state.inputs!, periods: state.periods! } : null;
   } catch {
     return null; // none yet, or unreadable: the export then does the full run
@@ -345,7 +347,7 @@ async function keepForReuse(db: DuckDBConnection, cache: string, { dir, manifest
       period: manifest.period,
       created: manifest.created,
       metricsKey,
-      values: sha256(readFileSync(join(dir, 'metrics.parquet'))),
+      values: sha256(readFileSync(join(dir, METRICS_FILE))),
       fingerprints: fingerprints as ReuseRecord['fingerprints'],
     });
   } catch (error) {
@@ -365,7 +367,7 @@ function forgetRemoved(cache: string, snapshotsDir: string): void {
   try {
     for (const name of readdirSync(cache)) {
       const period = name.replace(/\.json$/, '');
-      if (PERIOD.test(period) && !existsSync(join(snapshotsDir, period))) rmSync(join(cache, name), { force: true });
+      if (MONTH.test(period) && !existsSync(join(snapshotsDir, period))) rmSync(join(cache, name), { force: true });
     }
   } catch {
     // no cache folder yet, or one that cannot be read: nothing to forget
@@ -379,10 +381,10 @@ function forgetRemoved(cache: string, snapshotsDir: string): void {
  * those recorded; null when there is none (everything is then computed).
  */
 async function loadPrevious(db: DuckDBConnection, snapshotsDir: string, cache: string, period: string, metricsKey: string): Promise<string | null> {
-  const existing = existsSync(snapshotsDir) ? readdirSync(snapshotsDir).filter((name) => PERIOD.test(name) && name !== period) : [];
+  const existing = existsSync(snapshotsDir) ? readdirSync(snapshotsDir).filter((name) => MONTH.test(name) && name !== period) : [];
   const candidates = [...existing.filter((p) => p < period).sort().reverse(), ...existing.filter((p) => p > period).sort()];
   for (const candidate of candidates) {
-    const values = join(snapshotsDir, candidate, 'metrics.parquet');
+    const values = join(snapshotsDir, candidate, METRICS_FILE);
     let rows: string[];
     try {
       const record = JSON.parse(readFileSync(join(cache, `${candidate}.json`), 'utf8')) as ReuseRecord;
@@ -567,7 +569,7 @@ async function computePeriod(
  */
 function reuseOf(previous: string | null, model: Model, computed: Map<string, Reuse>): Manifest['reuse'] {
   if (previous === null) return null;
-  const counts = [...computed].flatMap(([fact, reuse]) => (['month', 'week'] as const).filter((grain) => reuse[grain].periods > 0).map((grain) => ({ fact, grain, ...reuse[grain] })));
+  const counts = [...computed].flatMap(([fact, reuse]) => GRAINS.filter((grain) => reuse[grain].periods > 0).map((grain) => ({ fact, grain, ...reuse[grain] })));
   if (counts.every((c) => c.computed === c.periods)) return null;
   return { from: previous, computed: counts, whole: model.facts.filter((f) => !computed.has(f.id) && model.metrics.some((m) => m.source === f.id)).map((f) => f.id) };
 }
@@ -599,14 +601,14 @@ async function writeSnapshot(db: DuckDBConnection, options: ExportOptions, perio
   mkdirSync(temp);
   const dir = join(snapshotsDir, period);
   try {
-    const file = 'metrics.parquet';
-    await db.run(`COPY (SELECT * FROM metric_values ORDER BY metric, grain, dimension NULLS FIRST, dimension_value, business_line, period_start)
+    const file = METRICS_FILE;
+    await db.run(`COPY (SELECT * FROM metric_values ORDER BY ${METRICS_ORDER})
                           TO ${sqlString(join(temp, file))} (FORMAT parquet, COMPRESSION snappy)`);
     const [count] = await queryRows(db, 'SELECT count(*) AS n FROM metric_values');
     const columns = await queryRows(db, `DESCRIBE SELECT * FROM read_parquet(${sqlString(join(temp, file))})`);
     const manifest = manifestSchema.parse({
       ...computed,
-      tables: [{ name: 'metrics', file, rows: Number(count?.n), bytes: statSync(join(temp, file)).size, columns: columns.map((c) => ({ name: String(c.column_name), type: String(c.column_type) })) }],
+      tables: [{ name: METRICS_TABLE, file, rows: Number(count?.n), bytes: statSync(join(temp, file)).size, columns: columns.map((c) => ({ name: String(c.column_name), type: String(c.column_type) })) }],
     });
     writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     let status: ExportResult['status'] = 'written';
@@ -666,7 +668,7 @@ function readExisting(dir: string): Manifest | null {
 /** Points latest.json at the newest snapshot folder (atomically). */
 function writeLatest(snapshotsDir: string): void {
   if (!existsSync(snapshotsDir)) return;
-  const newest = readdirSync(snapshotsDir).filter((name) => PERIOD.test(name)).sort().at(-1);
+  const newest = readdirSync(snapshotsDir).filter((name) => MONTH.test(name)).sort().at(-1);
   if (!newest) return;
   const temp = join(snapshotsDir, `.latest-${process.pid}.json`);
   writeFileSync(temp, `${JSON.stringify({ period: newest })}\n`);

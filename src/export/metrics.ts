@@ -17,11 +17,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { countOf, formatDay, formatPeriod } from '../lib/format.ts';
 import type { Manifest } from '../lib/manifest.ts';
-import { type DateRange, factQueries, type Grain, PERIOD_START } from '../lib/metric-sql.ts';
-import type { Fact, Metric, Model } from '../lib/model-schema.ts';
-import { queryRows, sqlIdentifier, sqlString } from '../node/duckdb.ts';
+import { type DateRange, factQueries, PERIOD_START } from '../lib/metric-sql.ts';
+import { type Fact, GRAINS, type Grain, type Metric, type Model } from '../lib/model-schema.ts';
+import { queryRows } from '../node/duckdb.ts';
+import { sqlIdentifier, sqlString } from '../lib/sql-quote.ts';
 import { ExportError, firstLines } from './sources/sources.ts';
 import type { LoadedModel } from '../node/load-model.ts';
+import { COMPANY, createMetricsTable, monthlyTotals } from '../lib/snapshot-table.ts';
 
 type Check = Manifest['checks'][number];
 
@@ -140,7 +142,7 @@ export async function computeMetrics(
   where: LoadedModel['where'],
   { partRows = PART_ROWS, reuse = false, log }: { partRows?: number; reuse?: boolean; log?: (message: string) => void } = {},
 ): Promise<Map<string, Reuse>> {
-  await db.run(`CREATE OR REPLACE TABLE metric_values (grain VARCHAR, period_start DATE, business_line VARCHAR, dimension VARCHAR, dimension_value VARCHAR, metric VARCHAR, value DOUBLE)`);
+  await db.run(createMetricsTable('metric_values'));
   const computed = new Map<string, Reuse>();
   for (const fact of model.facts) {
     const metrics = model.metrics.filter((m) => m.source === fact.id);
@@ -172,12 +174,12 @@ export async function computeMetrics(
  * than `partRows` rows: then the fact is computed whole, in parts.
  */
 async function changedPeriods(db: DuckDBConnection, fact: Fact, metrics: Metric[], partRows: number): Promise<{ only: Record<Grain, string[]>; counts: Reuse } | null> {
-  const grains = (['month', 'week'] as const).filter((grain) => metrics.some((m) => m.grains.includes(grain)));
+  const grains = GRAINS.filter((grain) => metrics.some((m) => m.grains.includes(grain)));
   const matched = `(SELECT grain, period_start, coalesce(c.n = p.n AND c.s = p.s AND c.q = p.q, false) AS same
                     FROM fingerprints c LEFT JOIN previous_fingerprints p USING (fact, grain, period_start)
                     WHERE c.fact = ${sqlString(fact.id)} AND c.grain IN (${grains.map(sqlString).join(', ')}))`;
   const rows = await queryRows(db, `SELECT grain, strftime(period_start, '%Y-%m-%d') AS period, same FROM ${matched} ORDER BY ALL`);
-  const only = Object.fromEntries((['month', 'week'] as const).map((grain) => [grain, rows.filter((r) => r.grain === grain && !r.same).map((r) => String(r.period))])) as Record<Grain, string[]>;
+  const only = Object.fromEntries(GRAINS.map((grain) => [grain, rows.filter((r) => r.grain === grain && !r.same).map((r) => String(r.period))])) as Record<Grain, string[]>;
   // The rows of the changed periods, read once: the queries then read only these.
   const listed = (grain: Grain) => (only[grain].length === 0 ? 'FALSE' : `${PERIOD_START[grain]} IN (${only[grain].map((p) => `DATE ${sqlString(p)}`).join(', ')})`);
   await db.run(`CREATE OR REPLACE TEMP TABLE _changed_rows AS SELECT * FROM ${factTable(fact)} WHERE ${listed('month')} OR ${listed('week')}`);
@@ -296,7 +298,7 @@ export async function checkMetrics(db: DuckDBConnection, model: Model): Promise<
     db,
     `WITH spans AS (
        SELECT metric, business_line, min(period_start) AS first, count(*) AS present
-       FROM metric_values WHERE grain = 'month' AND dimension IS NULL GROUP BY ALL
+       FROM ${monthlyTotals('metric_values')} GROUP BY ALL
      )
      SELECT metric, business_line, present, datediff('month', first, date_trunc('month', getvariable('period_end'))) + 1 AS expected FROM spans ORDER BY ALL`,
   );
@@ -323,7 +325,7 @@ export async function checkMetrics(db: DuckDBConnection, model: Model): Promise<
     db,
     `WITH series AS (
        SELECT metric, period_start, value, lag(value) OVER (PARTITION BY metric ORDER BY period_start) AS previous
-       FROM metric_values WHERE grain = 'month' AND dimension IS NULL AND business_line = 'All'
+       FROM ${monthlyTotals('metric_values')} WHERE business_line = ${sqlString(COMPANY)}
      )
      SELECT metric, strftime(period_start, '%Y-%m') AS month, value, previous FROM series
      WHERE period_start > date_trunc('month', getvariable('period_end')) - INTERVAL 3 MONTH

@@ -14,7 +14,8 @@
  * bucket, use ICU as before.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows, sqlString } from '../node/duckdb.ts';
+import { queryRows } from '../node/duckdb.ts';
+import { sqlString } from '../lib/sql-quote.ts';
 
 const FIRST = Date.UTC(1970, 0, 1) * 1000;
 const LAST = Date.UTC(2100, 0, 1) * 1000;

@@ -5,8 +5,7 @@
  * type is derived from the schema.
  */
 import { z } from 'zod';
-
-export const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+import { GRAINS, MONTH } from './model-schema.ts';
 
 const column = z.object({ name: z.string(), type: z.string() });
 const check = z.object({
@@ -19,8 +18,8 @@ const check = z.object({
 
 export const manifestSchema = z.object({
   /** The snapshot id: its period, `YYYY-MM`. */
-  id: z.string().regex(PERIOD),
-  period: z.string().regex(PERIOD),
+  id: z.string().regex(MONTH),
+  period: z.string().regex(MONTH),
   /** First and last day the snapshot covers, ISO dates. */
   periodStart: z.string(),
   periodEnd: z.string(),
@@ -58,8 +57,8 @@ export const manifestSchema = z.object({
    */
   reuse: z
     .object({
-      from: z.string().regex(PERIOD),
-      computed: z.array(z.object({ fact: z.string(), grain: z.enum(['month', 'week']), periods: z.number(), computed: z.number() })),
+      from: z.string().regex(MONTH),
+      computed: z.array(z.object({ fact: z.string(), grain: z.enum(GRAINS), periods: z.number(), computed: z.number() })),
       whole: z.array(z.string()),
     })
     .nullable()
@@ -69,4 +68,4 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 /** `public/data/snapshots/latest.json`: names the newest snapshot. */
-export const latestSchema = z.object({ period: z.string().regex(PERIOD) });
+export const latestSchema = z.object({ period: z.string().regex(MONTH) });

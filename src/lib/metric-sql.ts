@@ -4,9 +4,9 @@
  * Pure string building: no engine, no I/O. Each query returns one row per
  * period × business line (× dimension value) with one column per metric.
  */
-import type { Fact, Metric } from './model-schema.ts';
-
-export type Grain = 'month' | 'week';
+import { type Fact, GRAINS, type Grain, type Metric } from './model-schema.ts';
+import { METRICS_COLUMN_LIST } from './snapshot-table.ts';
+import { sqlIdentifier, sqlString } from './sql-quote.ts';
 
 /** The first day of a row's reporting period: calendar month, or ISO week (Monday). */
 export const PERIOD_START: Record<Grain, string> = {
@@ -14,8 +14,6 @@ export const PERIOD_START: Record<Grain, string> = {
   week: "date_trunc('week', date)::DATE",
 };
 
-export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
  * Part of a fact's history: rows dated from the start of `from`'s period to
@@ -34,24 +32,24 @@ export interface DateRange {
  * range and, with `periods`, to the periods (first days, YYYY-MM-DD) listed.
  */
 export function factRows(table: string, grain: Grain, filter = '', range: DateRange = { from: null, to: null }, periods?: string[]): string {
-  const bound = (day: string) => `date_trunc(${literal(grain)}, DATE ${literal(day)})::DATE`;
+  const bound = (day: string) => `date_trunc(${sqlString(grain)}, DATE ${sqlString(day)})::DATE`;
   const conditions = [
     ...(filter ? [`(${filter})`] : []),
     ...(range.from ? [`date >= ${bound(range.from)}`] : []),
     ...(range.to ? [`date < ${bound(range.to)}`] : []),
-    ...(periods ? [periods.length === 0 ? 'FALSE' : `${PERIOD_START[grain]} IN (${periods.map((p) => `DATE ${literal(p)}`).join(', ')})`] : []),
+    ...(periods ? [periods.length === 0 ? 'FALSE' : `${PERIOD_START[grain]} IN (${periods.map((p) => `DATE ${sqlString(p)}`).join(', ')})`] : []),
   ];
   return `(SELECT *, ${PERIOD_START[grain]} AS _period FROM ${table}${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''})`;
 }
 
 function aggregates(metrics: Metric[]): string {
-  return metrics.map((m) => `(${m.expression})::DOUBLE AS ${quote(m.id)}`).join(',\n       ');
+  return metrics.map((m) => `(${m.expression})::DOUBLE AS ${sqlIdentifier(m.id)}`).join(',\n       ');
 }
 
 /** Metrics per period and business line, plus the company total ('All'), computed not summed. */
 export function totalsQuery(rows: string, grain: Grain, metrics: Metric[]): string {
   return `
-    SELECT ${literal(grain)} AS grain, _period AS period_start, CASE WHEN grouping(business_line) = 1 THEN 'All' ELSE business_line END AS business_line,
+    SELECT ${sqlString(grain)} AS grain, _period AS period_start, CASE WHEN grouping(business_line) = 1 THEN 'All' ELSE business_line END AS business_line,
            NULL::VARCHAR AS dimension, NULL::VARCHAR AS dimension_value,
            ${aggregates(metrics)}
     FROM ${rows}
@@ -78,7 +76,7 @@ function breakdownParts({ fact, perLine }: Breakdown): { line: string; keys: str
   return {
     line: perLine ? 'business_line' : "'All'",
     keys: perLine ? '_period, business_line' : '_period',
-    size: fact.entity ? `count(DISTINCT ${quote(fact.entity)})` : 'count(*)',
+    size: fact.entity ? `count(DISTINCT ${sqlIdentifier(fact.entity)})` : 'count(*)',
   };
 }
 
@@ -91,15 +89,15 @@ export function breakdownQuery(breakdown: Breakdown): string {
   const { rows, grain, metrics, fact, dimension, minimum } = breakdown;
   const { line, keys, size } = breakdownParts(breakdown);
   return `
-    WITH rows AS (SELECT *, coalesce(${quote(dimension.column)}::VARCHAR, 'Unknown') AS _value FROM ${rows}),
+    WITH rows AS (SELECT *, coalesce(${sqlIdentifier(dimension.column)}::VARCHAR, 'Unknown') AS _value FROM ${rows}),
     -- cells with too few distinct ${fact.entity ?? 'rows'} are folded into "Other" (privacy)
     cells AS (SELECT ${keys}, _value, ${size} < ${minimum} AS _small FROM rows GROUP BY ${keys}, _value),
     folded AS (
       SELECT r.*, CASE WHEN c._small THEN 'Other' ELSE r._value END AS _shown
       FROM rows r JOIN cells c USING (${keys}, _value)
     )
-    SELECT ${literal(grain)} AS grain, _period AS period_start, ${line} AS business_line,
-           ${literal(dimension.id)} AS dimension, _shown AS dimension_value,
+    SELECT ${sqlString(grain)} AS grain, _period AS period_start, ${line} AS business_line,
+           ${sqlString(dimension.id)} AS dimension, _shown AS dimension_value,
            ${aggregates(metrics)}
     FROM folded
     GROUP BY ${keys}, _shown
@@ -118,10 +116,10 @@ export function breakdownQuery(breakdown: Breakdown): string {
 export function foldedBreakdownQuery(breakdown: Breakdown): string {
   const { rows, grain, metrics, fact, dimension, minimum } = breakdown;
   const { line, keys, size } = breakdownParts(breakdown);
-  const output = (shown: string) => `${literal(grain)} AS grain, _period AS period_start, ${line} AS business_line,
-           ${literal(dimension.id)} AS dimension, ${shown} AS dimension_value, ${metrics.map((m) => quote(m.id)).join(', ')}`;
+  const output = (shown: string) => `${sqlString(grain)} AS grain, _period AS period_start, ${line} AS business_line,
+           ${sqlString(dimension.id)} AS dimension, ${shown} AS dimension_value, ${metrics.map((m) => sqlIdentifier(m.id)).join(', ')}`;
   return `
-    WITH rows AS NOT MATERIALIZED (SELECT *, coalesce(${quote(dimension.column)}::VARCHAR, 'Unknown') AS _value FROM ${rows}),
+    WITH rows AS NOT MATERIALIZED (SELECT *, coalesce(${sqlIdentifier(dimension.column)}::VARCHAR, 'Unknown') AS _value FROM ${rows}),
     cells AS MATERIALIZED (
       SELECT ${keys}, _value, ${size} AS _size,
              ${aggregates(metrics)}
@@ -141,8 +139,8 @@ export function foldedBreakdownQuery(breakdown: Breakdown): string {
 
 /** Turns a wide query's metric columns into long rows (grain, period_start, business_line, dimension, dimension_value, metric, value). */
 export function longForm(query: string, metrics: Metric[]): string {
-  return `SELECT grain, period_start, business_line, dimension, dimension_value, metric, value
-          FROM (${query}) UNPIVOT (value FOR metric IN (${metrics.map((m) => quote(m.id)).join(', ')}))`;
+  return `SELECT ${METRICS_COLUMN_LIST}
+          FROM (${query}) UNPIVOT (value FOR metric IN (${metrics.map((m) => sqlIdentifier(m.id)).join(', ')}))`;
 }
 
 /**
@@ -167,7 +165,7 @@ export function factQueries(
   const breakdownSql = folded ? foldedBreakdownQuery : breakdownQuery;
   const queries: { metrics: Metric[]; sql: string; label: string }[] = [];
   for (const [filter, group] of Map.groupBy(metrics, (m) => m.filter ?? '')) {
-    for (const grain of ['month', 'week'] as const) {
+    for (const grain of GRAINS) {
       const forGrain = group.filter((m) => m.grains.includes(grain));
       if (forGrain.length === 0 || only?.[grain].length === 0) continue;
       const rows = factRows(table, grain, filter, range, only?.[grain]);

@@ -5,8 +5,16 @@
  */
 import { z } from 'zod';
 
+/** A month as the model, snapshots, stories and command lines write it: YYYY-MM. */
+export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** The reporting grains: calendar months and ISO weeks (Monday to Sunday). */
+export const GRAINS = ['month', 'week'] as const;
+export type Grain = (typeof GRAINS)[number];
+
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'an id is lower-case letters, digits and underscores, starting with a letter');
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month is written YYYY-MM, for example 2027-03');
+const month = z.string().regex(MONTH, 'a month is written YYYY-MM, for example 2027-03');
+const grain = z.enum(GRAINS);
 const text = z.string().min(1);
 
 /** Whether `label` names an encoding TextDecoder can read (the WHATWG names: windows-1252, utf-16le, iso-8859-15…). */
@@ -50,7 +58,7 @@ export const RELATIONS = ['sum', 'product', 'ratio', 'influences'] as const;
 
 export const calendarSchema = z.strictObject({
   timeZone: text,
-  grains: z.array(z.strictObject({ id: z.enum(['month', 'week']), label: text })).min(1),
+  grains: z.array(z.strictObject({ id: grain, label: text })).min(1),
   fiscalYear: z.strictObject({ description: text, allocation: text }),
   businessLines: z.array(z.strictObject({ id: text, description: text })).min(1),
   privacy: z.strictObject({ minimumGroupSize: z.number().int().min(1) }),
@@ -105,7 +113,7 @@ export const factSchema = z.strictObject({
   description: text,
   entity: text.nullable(),
   sources: z.array(id).min(1),
-  grains: z.array(z.enum(['month', 'week'])).optional(),
+  grains: z.array(grain).optional(),
   columns: z.array(
     z.strictObject({
       name: text,
@@ -129,7 +137,7 @@ export const metricSchema = z.strictObject({
   source: id,
   expression: fromPeriodRows,
   filter: fromPeriodRows.optional(),
-  grains: z.array(z.enum(['month', 'week'])).min(1),
+  grains: z.array(grain).min(1),
   dimensions: z.array(id).default([]),
   targets: z.array(z.strictObject({ value: z.number(), by: month, businessLine: text.default('All') })).default([]),
   slo: z.strictObject({ freshnessDays: z.number().int().min(0), completeness: z.number().min(0).max(1) }),

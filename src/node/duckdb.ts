@@ -34,13 +34,3 @@ function toPlain(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   return value;
 }
-
-/** A SQL string literal, for paths and names the build controls (never user input). */
-export function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-/** A quoted SQL identifier. */
-export function sqlIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}

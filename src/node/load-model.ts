@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { distance } from 'fastest-levenshtein';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { z } from 'zod';
-import { type Metric, MODEL_FILES, type Model } from '../lib/model-schema.ts';
+import { GRAINS, type Metric, MODEL_FILES, type Model } from '../lib/model-schema.ts';
 
 export class ModelError extends Error {
   override name = 'ModelError';
@@ -221,7 +221,7 @@ function checkReferences(model: Model, where: LoadedModel['where']): string[] {
         say('metrics', ['metrics', i, 'dimensions', j], `unknown dimension "${dimension}" for source ${fact.id}. ${known.length > 0 ? `Its dimensions: ${known.join(', ')}.` : 'It declares no dimensions.'}`);
       }
     });
-    const factGrains = fact.grains ?? ['month', 'week'];
+    const factGrains = fact.grains ?? GRAINS;
     metric.grains.forEach((grain, j) => {
       if (!factGrains.includes(grain)) say('metrics', ['metrics', i, 'grains', j], `source ${fact.id} has no ${grain} grain (it has ${factGrains.join(', ')}).`);
     });

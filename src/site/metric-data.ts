@@ -5,11 +5,10 @@
  * snapshot's long table (metrics.parquet), so a page shows exactly what the
  * export computed.
  */
-import type { Metric } from '../lib/model-schema.ts';
+import type { Grain, Metric } from '../lib/model-schema.ts';
+import { SERIES_SQL } from '../lib/snapshot-table.ts';
 import { findMetric } from './site-model.ts';
 import { querySnapshot, readManifest } from './snapshots.ts';
-
-export type Grain = 'month' | 'week';
 
 export interface MetricPoint {
   /** Start of the period, UTC midnight. */
@@ -29,14 +28,7 @@ export interface SeriesOptions {
 /** The metric's values over time in a snapshot, oldest first. */
 export async function metricSeries(snapshot: string, metricId: string, options: SeriesOptions = {}): Promise<MetricPoint[]> {
   const { grain = 'month', businessLine = 'All', dimension, dimensionValue } = options;
-  const rows = await querySnapshot(
-    snapshot,
-    `SELECT period_start, value FROM metrics
-     WHERE metric = $1 AND grain = $2 AND business_line = $3
-       AND dimension IS NOT DISTINCT FROM $4 AND dimension_value IS NOT DISTINCT FROM $5
-     ORDER BY period_start`,
-    [metricId, grain, businessLine, dimension ?? null, dimensionValue ?? null],
-  );
+  const rows = await querySnapshot(snapshot, SERIES_SQL, [metricId, grain, businessLine, dimension ?? null, dimensionValue ?? null]);
   return rows.map((row) => ({ date: row.period_start as Date, value: row.value as number }));
 }
 

@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Manifest, manifestSchema } from '../lib/manifest.ts';
 import type { ParamValue } from '../lib/sql-params.ts';
-import { openDatabase, queryRows, type Row, sqlIdentifier, sqlString } from '../node/duckdb.ts';
+import { openDatabase, queryRows, type Row } from '../node/duckdb.ts';
+import { sqlIdentifier, sqlString } from '../lib/sql-quote.ts';
 
 /**
  * Where the export writes snapshots (the build runs from the project root).

@@ -12,7 +12,8 @@
 import type { Manifest } from '../lib/manifest.ts';
 import type { Metric } from '../lib/model-schema.ts';
 import { links } from '../lib/links.ts';
-import { metricQuery, type MetricRequest, type PivotSpec, pivotQuery } from '../lib/query.ts';
+import { type PivotSpec, pivotQuery } from '../lib/pivot.ts';
+import { DIMENSION_VALUES_SQL, metricQuery, type MetricRequest } from '../lib/snapshot-table.ts';
 import { bindParameters } from '../lib/sql-params.ts';
 import type { Row } from '../node/duckdb.ts';
 import { findMetric, siteModel } from './site-model.ts';
@@ -171,7 +172,7 @@ export function storyMetric(story: StoryContext, component: string, id: string):
 
 /** The values a metric's dimension takes in a snapshot, sorted (every series a breakdown can show). */
 export async function dimensionValues(snapshot: string, metric: string, dimension: string): Promise<string[]> {
-  const rows = await querySnapshot(snapshot, 'SELECT DISTINCT dimension_value AS v FROM metrics WHERE metric = $1 AND dimension = $2 ORDER BY v', [metric, dimension]);
+  const rows = await querySnapshot(snapshot, DIMENSION_VALUES_SQL, [metric, dimension]);
   return rows.map((r) => String(r.v));
 }
 

@@ -5,7 +5,8 @@
  * with summer time in either hemisphere, half-hour offsets and none.
  */
 import { describe, expect, it } from 'vitest';
-import { openDatabase, queryRows, sqlString } from '../../src/node/duckdb.ts';
+import { openDatabase, queryRows } from '../../src/node/duckdb.ts';
+import { sqlString } from '../../src/lib/sql-quote.ts';
 import { localDateMacroSql } from '../../src/export/time-zone.ts';
 
 describe('local_date without ICU per row', () => {

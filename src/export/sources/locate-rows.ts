@@ -23,7 +23,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { parse } from 'csv-parse';
 import { listed } from '../../lib/format.ts';
 import { namesOf, type Source } from '../../lib/model-schema.ts';
-import { queryRows, sqlIdentifier, sqlString } from '../../node/duckdb.ts';
+import { queryRows } from '../../node/duckdb.ts';
+import { sqlIdentifier, sqlString } from '../../lib/sql-quote.ts';
 import type { SourceFile } from './sources.ts';
 
 /** Where a source file is read from: the file itself, or for a source with a csv.encoding its UTF-8 copy. */

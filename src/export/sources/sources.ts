@@ -14,7 +14,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { countOf, days, formatDay, formatDayRange, listed } from '../../lib/format.ts';
 import type { Manifest } from '../../lib/manifest.ts';
 import { type Model, namesOf, type Source, textEncoding } from '../../lib/model-schema.ts';
-import { queryRows, sqlIdentifier, sqlString } from '../../node/duckdb.ts';
+import { queryRows } from '../../node/duckdb.ts';
+import { sqlIdentifier, sqlString } from '../../lib/sql-quote.ts';
 import { closest, type LoadedModel } from '../../node/load-model.ts';
 import { atLines, locateRows, matchingRecords, parquetColumns, parquetNames, parquetSchema, type Place, placesText, readable, readParquet, sourceRecords, textOf } from './locate-rows.ts';
 
