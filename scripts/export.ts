@@ -10,7 +10,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine } from '../src/node/cli.ts';
-import { ExportError, exportSnapshots } from '../src/export/export-snapshots.ts';
+import { ExportError } from '../src/export/errors.ts';
+import { exportSnapshots } from '../src/export/export-snapshots.ts';
 import { ModelError } from '../src/node/load-model.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

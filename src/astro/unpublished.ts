@@ -4,7 +4,7 @@
  * snapshots `--replace` kept (`.replaced/`: numbers that were replaced, which
  * no page links to) and the half-written `.tmp-*` snapshot and
  * `.latest-*.json` pointer of an export still running or killed (see
- * export-leftovers.ts). Astro copies `public/` whole, so they are removed
+ * src/export/leftovers.ts). Astro copies `public/` whole, so they are removed
  * from the built site; they stay where the export put them.
  */
 import { type Dirent, readdirSync, rmSync } from 'node:fs';

@@ -4,6 +4,7 @@
  * site's dictionary, tree and dashboard read the same types.
  */
 import { z } from 'zod';
+import { FORMAT_NAMES } from './source-formats.ts';
 
 /** A month as the model, snapshots, stories and command lines write it: YYYY-MM. */
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -84,7 +85,7 @@ export const sourceSchema = z.strictObject({
   cadence: text,
   consumers: z.array(text).min(1),
   files: text,
-  format: z.enum(['csv', 'json', 'parquet']),
+  format: z.enum(FORMAT_NAMES),
   csv: z
     .strictObject({
       delimiter: z.string().length(1).optional(),

@@ -8,10 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { distance } from 'fastest-levenshtein';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { z } from 'zod';
+import { closest } from '../lib/closest.ts';
 import { GRAINS, type Metric, MODEL_FILES, type Model } from '../lib/model-schema.ts';
+import { SOURCE_FORMATS } from '../lib/source-formats.ts';
 
 export class ModelError extends Error {
   override name = 'ModelError';
@@ -155,13 +156,6 @@ function keysAt(schema: z.ZodType, path: Path): string[] {
   return at instanceof z.ZodObject ? Object.keys(at.shape) : [];
 }
 
-/** The candidate `word` is most likely a misspelling of (a letter or two out, or in a different case), or undefined. */
-export function closest(word: string, candidates: string[]): string | undefined {
-  const scored = candidates.map((c) => ({ c, d: c.toLowerCase() === word.toLowerCase() ? 0 : distance(word, c) })).sort((x, y) => x.d - y.d);
-  const best = scored[0];
-  return best && best.d <= Math.max(1, Math.floor(word.length / 4)) ? best.c : undefined;
-}
-
 /** metrics[3].targets[0].by */
 export function describePath(path: Path): string {
   return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${key}` : key), '') || '(top level)';
@@ -191,7 +185,7 @@ function checkReferences(model: Model, where: LoadedModel['where']): string[] {
       if (!columns.includes(key)) say('sources', ['sources', i, 'primaryKey', j], `unknown column "${key}". A key is made of the source's columns: ${columns.join(', ')}.`);
     });
     if (source.csv && source.format !== 'csv') {
-      say('sources', ['sources', i, 'csv'], `csv options are for a CSV source; ${source.id} is ${source.format === 'json' ? 'JSON Lines (UTF-8 text, one object a line)' : 'Parquet'}. Remove them, or set format: csv.`);
+      say('sources', ['sources', i, 'csv'], `csv options are for a CSV source; ${source.id} is ${SOURCE_FORMATS[source.format].described}. Remove them, or set format: csv.`);
     }
     if (source.delivery?.cumulative && source.delivery.use !== 'latest') {
       say('sources', ['sources', i, 'delivery', 'cumulative'], 'only a source read from its latest delivery (use: latest) can be a cumulative dump; every delivery of this one is read.');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/node/duckdb.ts';
 import { exportSnapshots } from '../../src/export/export-snapshots.ts';
-import { sourceLocation } from '../../src/export/sources/sources.ts';
+import { sourceLocation } from '../../src/export/sources/load-errors.ts';
 import { modelWith, quietEffects, ROOT, scratchCache, TINY, writeSources } from './tiny-company.ts';
 
 let snapshotsDir: string;
