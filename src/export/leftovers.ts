@@ -7,7 +7,7 @@
  *   the signal: then that decides, and the next run sweeps up).
  * - Its half-written snapshot folder and pointer file in the snapshots
  *   folder, named `.tmp-<period>-<pid>` and `.latest-<pid>.json` by
-^ *   snapshot-folder.ts (a build leaves every such dot-named entry out of the site,
+ *   snapshot-folder.ts (a build leaves every such dot-named entry out of the site,
  *   see unpublished.ts, but they would be served in development).
  *
  * A run killed outright (out of memory, `kill -9`) cannot clean up, so each
