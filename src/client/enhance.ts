@@ -11,6 +11,8 @@
  * change runs the queries. A page that is only read loads no WebAssembly.
  */
 import type { ParamValue } from '../lib/sql-params.ts';
+import { refreshCsv } from './csv-link.ts';
+import { showFailure } from './status.ts';
 
 type Runtime = typeof import('./live.ts');
 type Input = HTMLInputElement | HTMLSelectElement;
@@ -196,25 +198,4 @@ function enhanceTables(root: Document): void {
     body.append(...rows);
     refreshCsv(table.closest('figure')!);
   });
-}
-
-/** Marks a live element as failed and says why in its status line; it keeps the last view that worked. */
-export function showFailure(element: HTMLElement, error: unknown): void {
-  element.dataset.state = 'error';
-  const status = element.querySelector<HTMLElement>('.plotline-chart__status');
-  if (!status) return;
-  const message = error instanceof Error ? error.message : String(error);
-  status.textContent = `This could not update: ${message.replace(/\.?$/, '.')} It shows the last view that worked.`;
-  status.hidden = false;
-}
-
-/** Rewrites a table's CSV link from the rows in its body (raw values, as shown). */
-export function refreshCsv(figure: Element): void {
-  const link = figure.querySelector<HTMLAnchorElement>('a.plotline-table__csv');
-  const table = figure.querySelector('table');
-  if (!link || !table) return;
-  const escape = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-  const header = [...table.tHead!.rows[0]!.cells].map((th) => escape(th.dataset.column ?? th.textContent!.trim()));
-  const lines = [...table.tBodies[0]!.rows].map((row) => [...row.cells].map((td) => escape(td.dataset.value ?? '')).join(','));
-  link.href = `data:text/csv;charset=utf-8,${encodeURIComponent([header.join(','), ...lines].join('\r\n') + '\r\n')}`;
 }

@@ -5,20 +5,17 @@
  * with the same code the build used: charts redraw, tables refill, values
  * in prose change.
  */
-import { CHART_SIZES, chart, type ChartOptions, dataColumns, formatCell } from '../lib/charts/chart.ts';
+import { CHART_SIZES, chart, dataColumns, formatCell } from '../lib/charts/chart.ts';
+import type { ChartOptions } from '../lib/charts/chart-options.ts';
+import type { LivePayload, LiveQuery } from '../lib/live-payload.ts';
 import { bindParameters, type ParamValue } from '../lib/sql-params.ts';
-import { formatTableCell, heading, rawCell, shapeTable, type TableOptions, type TableRow } from '../lib/table.ts';
-import { displayValue, type ValueOptions } from '../lib/values.ts';
+import { formatTableCell, heading, rawCell, shapeTable, type TableRow } from '../lib/table.ts';
+import { displayValue } from '../lib/values.ts';
 import { toRows } from './arrow-rows.ts';
+import { refreshCsv } from './csv-link.ts';
 import { connect, loadTable } from './duckdb.ts';
-import { refreshCsv, showFailure } from './enhance.ts';
-
-interface Live {
-  kind: 'chart' | 'table' | 'value';
-  sql: string;
-  tables: { name: string; url: string }[];
-  options: unknown;
-}
+import { livePayload } from './live-payload.ts';
+import { showFailure } from './status.ts';
 
 /** Starts DuckDB-WASM so the first change is quicker. */
 export function warmUp(): void {
@@ -33,7 +30,7 @@ export async function update(elements: HTMLElement[], values: Record<string, Par
   await Promise.all(elements.map((element) => updateOne(element, values, queries)));
 }
 
-async function run(live: Live, values: Record<string, ParamValue>, queries: Map<string, Promise<TableRow[]>>): Promise<TableRow[]> {
+async function run(live: LiveQuery, values: Record<string, ParamValue>, queries: Map<string, Promise<TableRow[]>>): Promise<TableRow[]> {
   const bound = bindParameters(live.sql, values);
   const key = JSON.stringify([bound.sql, bound.values]);
   let result = queries.get(key);
@@ -57,16 +54,16 @@ async function run(live: Live, values: Record<string, ParamValue>, queries: Map<
 const versions = new WeakMap<HTMLElement, number>();
 
 async function updateOne(element: HTMLElement, values: Record<string, ParamValue>, queries: Map<string, Promise<TableRow[]>>): Promise<void> {
-  const live = JSON.parse(element.dataset.plotlineLive!) as Live;
+  const live = livePayload(element);
   const status = element.querySelector<HTMLElement>('.plotline-chart__status');
   const version = (versions.get(element) ?? 0) + 1;
   versions.set(element, version);
   try {
     const rows = await run(live, values, queries);
     if (versions.get(element) !== version) return;
-    if (live.kind === 'chart') drawChart(element, rows, live.options as ChartOptions, values);
-    else if (live.kind === 'table') fillTable(element, rows, live.options as TableOptions & { newestFirst: boolean });
-    else element.textContent = displayValue(rows[0], live.options as ValueOptions);
+    if (live.kind === 'chart') drawChart(element, rows, live.options, values);
+    else if (live.kind === 'table') fillTable(element, rows, live.options);
+    else element.textContent = displayValue(rows[0], live.options);
     if (status) status.hidden = true;
     element.dataset.state = 'ready';
   } catch (error) {
@@ -96,7 +93,7 @@ function drawChart(figure: HTMLElement, rows: TableRow[], initial: ChartOptions,
   body.replaceChildren(...rows.map((row) => tableRow(columns.map((c) => ({ text: formatCell(row[c], c, options) })))));
 }
 
-function fillTable(figure: HTMLElement, rows: TableRow[], options: TableOptions & { newestFirst: boolean }): void {
+function fillTable(figure: HTMLElement, rows: TableRow[], options: Extract<LivePayload, { kind: 'table' }>['options']): void {
   const shaped = shapeTable(rows, options);
   const ordered = options.newestFirst ? [...shaped.rows].reverse() : shaped.rows;
   // The columns can change (a pivoted series filtered out): rebuild the header, sortable as built.

@@ -1,5 +1,5 @@
 /** Props shared by the components that query a metric or SQL (charts and Table). */
-import type { ChartType } from '../lib/charts/chart.ts';
+import type { ChartType } from '../lib/charts/chart-options.ts';
 import type { Unit } from '../lib/format.ts';
 import type { Grain } from '../lib/model-schema.ts';
 

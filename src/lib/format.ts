@@ -3,8 +3,10 @@
  * Shared by the build and the browser so a redrawn chart reads the same.
  */
 
-/** What a number measures: the model's units. A duration is in hours. */
-export type Unit = 'currency' | 'count' | 'ratio' | 'percent' | 'duration';
+import type { Unit } from './model-schema.ts';
+
+/** What a number measures: the model's units (model-schema.ts). A duration is in hours. */
+export type { Unit };
 
 export const UNIT_NAMES: Record<Unit, string> = {
   count: 'a count',
@@ -122,4 +124,11 @@ export function days(n: number): string {
 /** "October 2026" from "2026-10". */
 export function formatPeriod(period: string): string {
   return formatLongMonth(new Date(`${period}-01T00:00:00Z`));
+}
+
+const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** "30 Oct 2026". */
+export function formatShortDate(date: Date): string {
+  return shortDate.format(date);
 }

@@ -55,6 +55,8 @@ const fromPeriodRows = text.superRefine((sql, ctx) => {
 });
 
 export const UNITS = ['count', 'currency', 'percent', 'ratio', 'duration'] as const;
+/** How a number is written: a count, pounds, a percentage, a ratio or hours. */
+export type Unit = (typeof UNITS)[number];
 export const RELATIONS = ['sum', 'product', 'ratio', 'influences'] as const;
 
 export const calendarSchema = z.strictObject({

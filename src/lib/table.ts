@@ -3,19 +3,12 @@
  * happens in SQL (query.ts, pivotQuery), so both engines do it the same way.
  */
 import { formatMonth, formatValue, type Unit } from './format.ts';
+import type { TableOptions } from './table-options.ts';
+
+export type { TableOptions };
 
 export type TableRow = Record<string, unknown>;
 
-export interface TableOptions {
-  /** Columns to show, in order. Default: all the result's columns. */
-  columns?: string[];
-  /** Unit of each numeric column. */
-  units?: Record<string, Unit>;
-  /** The unit of every number column not named in `units` (a pivoted table's series columns). */
-  valueUnit?: Unit;
-  /** Column headings; default the column name with spaces. */
-  labels?: Record<string, string>;
-}
 
 export interface ShapedTable {
   columns: string[];

@@ -3,19 +3,9 @@
  * change against a comparison column, or that change as a percentage.
  * Shared so the build and a live update print the same words.
  */
-import { formatChange, formatRelativeChange, formatValue, type Unit } from './format.ts';
+import { formatChange, formatRelativeChange, formatValue } from './format.ts';
+import type { ValueOptions } from './value-options.ts';
 
-export type ValueShow = 'value' | 'change' | 'relative';
-
-export interface ValueOptions {
-  /** The column holding the number. Default "value". */
-  column: string;
-  /** "value" (default), "change" (signed difference) or "relative" (signed %). */
-  show: ValueShow;
-  /** The comparison column for change/relative ("previous" or "year_ago" for metrics). */
-  against?: string;
-  unit: Unit;
-}
 
 /** The text for a row, or an en dash when the numbers are missing. */
 export function displayValue(row: Record<string, unknown> | undefined, options: ValueOptions): string {

@@ -4,8 +4,8 @@
  * those its components name) and the Decisions it records.
  */
 import { type CollectionEntry, getCollection, render } from 'astro:content';
-import { readingMinutes } from './site-data.ts';
 import { type StoryDecision, storyIndex } from '../astro/remark-story-index.ts';
+import { readingMinutes } from './reading-time.ts';
 
 export interface SiteStory {
   entry: CollectionEntry<'stories'>;

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type Manifest, manifestSchema } from '../lib/manifest.ts';
+import { latestSchema, type Manifest, manifestSchema } from '../lib/manifest.ts';
 import type { ParamValue } from '../lib/sql-params.ts';
 import { openDatabase, queryRows, type Row } from '../node/duckdb.ts';
 import { sqlIdentifier, sqlString } from '../lib/sql-quote.ts';
@@ -19,6 +19,11 @@ import { sqlIdentifier, sqlString } from '../lib/sql-quote.ts';
  * PLOTLINE_SNAPSHOTS_DIR points elsewhere, for tests.
  */
 export const SNAPSHOTS_DIR = resolve(process.env.PLOTLINE_SNAPSHOTS_DIR ?? 'public/data/snapshots');
+
+/** The newest snapshot's id (public/data/snapshots/latest.json). */
+export function latestSnapshot(dir = SNAPSHOTS_DIR): string {
+  return latestSchema.parse(JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'))).period;
+}
 
 /** One in-memory database per snapshot, whose views are its tables. */
 const databases = new Map<string, Promise<DuckDBConnection>>();

@@ -9,6 +9,7 @@
  * The result carries what the browser needs to run the same query again:
  * the SQL with its `$name` parameters and the snapshot files it reads.
  */
+import type { LiveQuery } from '../lib/live-payload.ts';
 import type { Manifest } from '../lib/manifest.ts';
 import type { Metric } from '../lib/model-schema.ts';
 import { links } from '../lib/links.ts';
@@ -20,14 +21,6 @@ import { findMetric, siteModel } from './site-model.ts';
 import { inStory, type StoryContext } from './story-context.ts';
 import { querySnapshot, readManifest, tablesUsed } from './snapshots.ts';
 
-export interface LiveQuery {
-  /** SQL with `$name` parameters. */
-  sql: string;
-  /** Input names it depends on. */
-  inputs: string[];
-  /** Snapshot tables to load: name and URL. */
-  tables: { name: string; url: string }[];
-}
 
 export interface StoryQueryResult {
   rows: Row[];

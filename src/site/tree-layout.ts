@@ -11,7 +11,7 @@
  *
  * Pure functions of the tree and sizes, so a unit test can check the numbers.
  */
-import type { Relation, TreeNode } from './site-data.ts';
+import type { Relation, TreeNode } from './metric-tree.ts';
 
 export interface LaidNode {
   node: TreeNode;

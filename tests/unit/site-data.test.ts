@@ -4,15 +4,10 @@
  * changes in words, reading time, and which data breaks its SLO.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  changeText,
-  flattenTree,
-  freshnessProblems,
-  metricGroups,
-  metricTree,
-  movementSince,
-  readingMinutes,
-} from '../../src/site/site-data.ts';
+import { freshnessProblems } from '../../src/site/freshness.ts';
+import { changeText, movementSince } from '../../src/site/metric-change.ts';
+import { flattenTree, metricGroups, metricTree } from '../../src/site/metric-tree.ts';
+import { readingMinutes } from '../../src/site/reading-time.ts';
 import { indented, topDown, wrapLabel } from '../../src/site/tree-layout.ts';
 import type { Manifest } from '../../src/lib/manifest.ts';
 import type { Metric, Model } from '../../src/lib/model-schema.ts';

@@ -7,43 +7,10 @@
  * server-rendered one without a layout jump.
  */
 import * as Plot from '@observablehq/plot';
-import { formatChange, formatCompact, formatMonth, formatValue, type Unit } from '../format.ts';
+import { formatChange, formatCompact, formatMonth, formatValue } from '../format.ts';
+import type { ChartOptions, ChartType } from './chart-options.ts';
 
 export type ChartRow = Record<string, unknown>;
-export type ChartType = 'line' | 'bar' | 'area' | 'dot';
-
-export const CHART_TYPES: ChartType[] = ['line', 'bar', 'area', 'dot'];
-
-export interface ChartOptions {
-  /** Default "line". */
-  type?: ChartType;
-  /** Column for the horizontal axis: dates (a time axis) or categories. */
-  x: string;
-  /** Column for the vertical axis: numbers. */
-  y: string;
-  /** Column whose values split the rows into series (one colour each). */
-  series?: string;
-  /** How to format y. Default "count". */
-  unit?: Unit;
-  /** Every series the chart can show, in colour order, so a series keeps its colour when others are filtered out. */
-  seriesDomain?: string[];
-  /** Bars and areas: stacked (default) or, for bars, grouped side by side. */
-  layout?: 'stacked' | 'grouped';
-  /** Horizontal reference lines, e.g. a target. */
-  rules?: { y: number; label: string }[];
-  /** Dated events, drawn as labelled vertical lines. `date` is YYYY-MM-DD. */
-  annotations?: { date: string; label: string }[];
-  /** What y measures, in words, for the text alternative. Default: the y column's name. */
-  yLabel?: string;
-  /** The series a reader picked (cross-filtering): the others are drawn faded. */
-  highlight?: string;
-  /** Design width and height in pixels; the SVG scales to its container. */
-  width?: number;
-  height?: number;
-  /** Extra Observable Plot options for power users, merged last. */
-  plot?: Record<string, unknown>;
-}
-
 /**
  * The design sizes the build draws every chart at. CSS shows the compact one
  * in narrow containers (phones), so axis text stays readable; each keeps its
