@@ -162,6 +162,9 @@ export const DIMENSION_VALUES_SQL = `SELECT DISTINCT dimension_value AS v FROM $
 /** The values (column v) of every dimension of a metric ($1), sorted. */
 export const ALL_DIMENSION_VALUES_SQL = `SELECT DISTINCT dimension_value AS v FROM ${METRICS_TABLE} WHERE metric = $1 AND dimension IS NOT NULL ORDER BY v`;
 
+/** Every month the snapshot has values for (column month, YYYY-MM), oldest first. */
+export const MONTHS_SQL = `SELECT DISTINCT strftime(period_start, '%Y-%m') AS month FROM ${METRICS_TABLE} WHERE grain = 'month' ORDER BY month`;
+
 /** The series a breakdown selector shows for the company total. */
 export const COMPANY_SERIES = 'Company';
 
