@@ -10,7 +10,7 @@ const FISCAL_EMPTY = 'The fiscal calendar gives no date for a year label without
 
 export const datesPresent: SourceCheck = {
   title: 'Dates are present',
-  about: "every row has a date, as the source's time.date computes it; a row without one would count in no period, so it stops the export, naming its line",
+  about: "every row has a date, as the source's date rule computes it (time.date in sources.yaml); a row without one would count in no period, so it stops the export, naming its line",
   scan: () => [['undated', 'count(*) FILTER (WHERE _date IS NULL)']],
   async run({ db, source, table, rowsAt }, stats) {
     const undated = Number(stats.undated);

@@ -69,7 +69,7 @@ const completeness: MetricCheck = {
 
 const suddenJumps: MetricCheck = {
   title: 'Sudden jump',
-  about: "the company's value in any of the latest three months moved on the month before by more than the calendar's jumpWarning; a warning, worth a look before publishing",
+  about: "the company's value in any of the latest three months moved on the month before by more than the share calendar.yaml sets (checks.jumpWarning); a warning, worth a look before publishing",
   async run(db, model) {
     const jumps = await queryRows(
       db,

@@ -64,7 +64,7 @@ export const minimums: SourceCheck = {
 };
 
 export const notBefore: SourceCheck = {
-  title: 'Not before its start',
+  title: 'Not earlier than it can be',
   about: 'no column declared notBefore another is earlier than it (a ticket resolved before it was opened); one that is stops the export, naming its line',
   applies: (source) => ordered(source).length > 0,
   scan: ({ source }) => ordered(source).map((o, i) => [`early_${i}`, `count(*) FILTER (WHERE ${o.early})`]),
