@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { COMPONENT_PROPS } from '../../src/components/props/catalogue.ts';
+import { COMPONENT_PROPS } from '../../src/components/story-components.ts';
 import { exportSnapshots } from '../../src/export/export-snapshots.ts';
 import { propsTable } from '../../src/site/props.ts';
 import { quietEffects, ROOT, scratchCache, writeSources } from './tiny-company.ts';
