@@ -11,7 +11,8 @@ import { join, relative } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import { closest } from '../lib/closest.ts';
-import { GRAINS, type Metric, MODEL_FILES, type Model } from '../lib/model-schema.ts';
+import { findCycle } from '../lib/find-cycle.ts';
+import { GRAINS, MODEL_FILES, type Model } from '../lib/model-schema.ts';
 import { SOURCE_FORMATS } from '../lib/source-formats.ts';
 
 export class ModelError extends Error {
@@ -239,7 +240,7 @@ function checkReferences(model: Model, where: LoadedModel['where']): string[] {
   if (northStars.length !== 1) {
     say('metrics', ['metrics'], `exactly one metric must have northStar: true; found ${northStars.length}${northStars.length > 0 ? ` (${northStars.map((m) => m.id).join(', ')})` : ''}.`);
   }
-  const cycle = findCycle(model.metrics);
+  const cycle = findCycle(new Map(model.metrics.map((m) => [m.id, m.tree?.drivers ?? []])));
   if (cycle) {
     const at = model.metrics.findIndex((m) => m.id === cycle[0]);
     say('metrics', ['metrics', at, 'tree', 'drivers'], `the metrics tree has a cycle: ${cycle.join(' → ')}. A metric cannot drive itself; remove one of these drivers.`);
@@ -253,29 +254,4 @@ function checkReferences(model: Model, where: LoadedModel['where']): string[] {
     if (!metricIds.includes(h.metric)) say('strategy', ['hypotheses', i, 'metric'], `unknown metric "${h.metric}". ${knownMetrics}`);
   });
   return problems;
-}
-
-/** A cycle in the drivers graph, as a path that returns to its start, or null. */
-export function findCycle(metrics: Metric[]): string[] | null {
-  const drivers = new Map(metrics.map((m) => [m.id, m.tree?.drivers ?? []]));
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | null => {
-    if (state.get(id) === 'done') return null;
-    if (state.get(id) === 'visiting') return [...stack.slice(stack.indexOf(id)), id];
-    state.set(id, 'visiting');
-    stack.push(id);
-    for (const next of drivers.get(id) ?? []) {
-      const found = visit(next);
-      if (found) return found;
-    }
-    stack.pop();
-    state.set(id, 'done');
-    return null;
-  };
-  for (const m of metrics) {
-    const found = visit(m.id);
-    if (found) return found;
-  }
-  return null;
 }

@@ -16,6 +16,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { init, parse } from 'es-module-lexer';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { findCycle } from '../../src/lib/find-cycle.ts';
 
 const src = resolve(import.meta.dirname, '../../src');
 const NODE_ONLY = /^(node:|@duckdb\/node-api$|linkedom$)/;
@@ -62,27 +63,8 @@ function violations(folder: string, forbidden: (specifier: string) => boolean, b
 
 /** The first circle of imports among project files, as a path that returns to its start, or null. */
 function findCircle(): string[] | null {
-  const graph = new Map(files().map((file) => [relative(src, file), importsOf(file).filter((s) => /\.(ts|astro)$/.test(s) && !s.startsWith('..'))]));
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (node: string): string[] | null => {
-    if (state.get(node) === 'done') return null;
-    if (state.get(node) === 'visiting') return [...stack.slice(stack.indexOf(node)), node];
-    state.set(node, 'visiting');
-    stack.push(node);
-    for (const next of graph.get(node) ?? []) {
-      const found = visit(next);
-      if (found) return found;
-    }
-    stack.pop();
-    state.set(node, 'done');
-    return null;
-  };
-  for (const node of [...graph.keys()].sort()) {
-    const found = visit(node);
-    if (found) return found;
-  }
-  return null;
+  const graph = new Map(files().map((file) => [relative(src, file), importsOf(file).filter((s) => /\.(ts|astro)$/.test(s) && !s.startsWith('..'))] as [string, string[]]).sort(([a], [b]) => a.localeCompare(b)));
+  return findCycle(graph);
 }
 
 beforeAll(async () => {
