@@ -23,7 +23,8 @@ export function parseProps(story: StoryContext, component: string, schema: Shape
 function describeIssue(schema: Shape, props: Record<string, unknown>, issue: z.core.$ZodIssue): string[] {
   const path = issue.path as (string | number)[];
   if (issue.code === 'unrecognized_keys') {
-    const allowed = Object.keys(schemaAt(schema, path)?._zod.def.type === 'object' ? (schemaAt(schema, path) as Shape).shape : {});
+    const at = schemaAt(schema, path);
+    const allowed = at instanceof z.ZodObject ? Object.keys(at.shape) : [];
     const unused = allowed.filter((k) => !(k in valueAt(props, path)));
     return issue.keys.map((key) => {
       // Props are short words typed by hand: two letters swapped (form for from) count as two edits, so allow them.

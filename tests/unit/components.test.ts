@@ -3,15 +3,11 @@
  * Container API) over a snapshot exported from the demo data: what they put
  * in the page, and the exact errors an analyst sees when something is wrong.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { parseHTML } from 'linkedom';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { exportSnapshots } from '../../src/export/export-snapshots.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoryContext } from '../../src/site/story-context.ts';
-import { quietEffects, ROOT, scratchCache, writeSources } from './tiny-company.ts';
+import { tinySnapshotForSite } from './tiny-company.ts';
 
 const FILE = 'src/stories/test-story.mdx';
 // Over the tiny company (tiny-company.ts): revenue in Dec 2026 and Jan 2027 for each line.
@@ -25,9 +21,7 @@ let LineChart: Parameters<AstroContainer['renderToString']>[0];
 let Select: Parameters<AstroContainer['renderToString']>[0];
 
 beforeAll(async () => {
-  const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-components-'));
-  await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, cacheDir: scratchCache(), period: '2027-01', effects: quietEffects() });
-  vi.stubEnv('PLOTLINE_SNAPSHOTS_DIR', snapshotsDir);
+  await tinySnapshotForSite('components');
   LineChart = (await import('../../src/components/LineChart.astro')).default;
   Select = (await import('../../src/components/Select.astro')).default;
   container = await AstroContainer.create();

@@ -6,15 +6,11 @@
  *   bookings, All:   Dec 1, Jan 2 (Casting 1 + 1, Production 0 + 1);   active users: Dec 3, Jan 5
  *   bookings per active user: Dec 1/3, Jan 2/5
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { parseHTML } from 'linkedom';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { exportSnapshots } from '../../src/export/export-snapshots.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoryContext } from '../../src/site/story-context.ts';
-import { quietEffects, ROOT, scratchCache, writeSources } from './tiny-company.ts';
+import { tinySnapshotForSite } from './tiny-company.ts';
 
 type Component = Parameters<AstroContainer['renderToString']>[0];
 const FILE = 'src/stories/kit-test.mdx';
@@ -22,9 +18,7 @@ let container: AstroContainer;
 const components: Record<string, Component> = {};
 
 beforeAll(async () => {
-  const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-kit-'));
-  await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, cacheDir: scratchCache(), period: '2027-01', effects: quietEffects() });
-  vi.stubEnv('PLOTLINE_SNAPSHOTS_DIR', snapshotsDir);
+  await tinySnapshotForSite('kit');
   for (const name of ['Kpi', 'BarChart', 'AreaChart', 'DotChart', 'Table', 'Value', 'WhyChanged', 'Callout', 'UserStory', 'Decision', 'Term', 'Hypothesis', 'Select', 'Toggle', 'PeriodRange']) {
     components[name] = (await import(`../../src/components/${name}.astro`)).default;
   }

@@ -3,15 +3,11 @@
  * mistakes that used to pass silently (a misspelt prop, a value of the wrong
  * type) stop the render, naming the story, the component and what to write.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPONENT_PROPS } from '../../src/components/story-components.ts';
-import { exportSnapshots } from '../../src/export/export-snapshots.ts';
 import { propsTable } from '../../src/site/props.ts';
-import { quietEffects, ROOT, scratchCache, writeSources } from './tiny-company.ts';
+import { tinySnapshotForSite } from './tiny-company.ts';
 
 type Component = Parameters<AstroContainer['renderToString']>[0];
 const FILE = 'src/stories/props-test.mdx';
@@ -19,9 +15,7 @@ let container: AstroContainer;
 const components: Record<string, Component> = {};
 
 beforeAll(async () => {
-  const snapshotsDir = mkdtempSync(join(tmpdir(), 'plotline-props-'));
-  await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, cacheDir: scratchCache(), period: '2027-01', effects: quietEffects() });
-  vi.stubEnv('PLOTLINE_SNAPSHOTS_DIR', snapshotsDir);
+  await tinySnapshotForSite('props');
   for (const name of ['LineChart', 'Kpi', 'Table', 'Select', 'Callout', 'Slide']) components[name] = (await import(`../../src/components/${name}.astro`)).default;
   container = await AstroContainer.create();
 });

@@ -7,7 +7,8 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ExportEffects } from '../../src/export/export-snapshots.ts';
+import { vi } from 'vitest';
+import { type ExportEffects, exportSnapshots } from '../../src/export/export-snapshots.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
 
@@ -91,4 +92,16 @@ export const scratchCache = () => mkdtempSync(join(tmpdir(), 'plotline-cache-'))
 export function quietEffects(now = '2027-02-03T09:00:00Z'): ExportEffects & { logs: string[] } {
   const logs: string[] = [];
   return { logs, log: (message) => logs.push(message), now: () => new Date(now) };
+}
+
+/**
+ * The tiny company's 2027-01 snapshot, exported into a fresh folder that the
+ * site's snapshot access then reads (PLOTLINE_SNAPSHOTS_DIR), for tests that
+ * render components and pages over it; returns the folder.
+ */
+export async function tinySnapshotForSite(name: string): Promise<string> {
+  const snapshotsDir = mkdtempSync(join(tmpdir(), `plotline-${name}-`));
+  await exportSnapshots({ root: ROOT, sourcesDir: writeSources(), snapshotsDir, cacheDir: scratchCache(), period: '2027-01', effects: quietEffects() });
+  vi.stubEnv('PLOTLINE_SNAPSHOTS_DIR', snapshotsDir);
+  return snapshotsDir;
 }
